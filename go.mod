@@ -1,0 +1,11 @@
+module github.com/ssprove/ssprove
+
+go 1.26.8
+
+require (
+	github.com/consensys/gnark-crypto v0.22.0
+	github.com/klauspost/cpuid/v2 v2.4.2
+	golang.org/x/sys v0.49.0
+)
+
+require github.com/bits-and-blooms/bitset v1.25.0 // indirect
