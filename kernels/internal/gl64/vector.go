@@ -13,13 +13,13 @@ type E = goldilocks.Element
 // one call have the same length (the public packages check); res may be the
 // same slice as an input.
 type Vector struct {
-	Add       func(res, a, b []E)                // res[i] = a[i] + b[i]
-	Sub       func(res, a, b []E)                // res[i] = a[i] − b[i]
-	Mul       func(res, a, b []E)                // res[i] = a[i] · b[i]
-	ScalarMul func(res, a []E, s E)              // res[i] = s · a[i]
-	MulAdd    func(y []E, s E, x []E)            // y[i] += s · x[i]
-	Inner     func(a, b []E) E                   // Σ a[i] · b[i]
-	Sum       func(a []E) E                      // Σ a[i]
+	Add       func(res, a, b []E)     // res[i] = a[i] + b[i]
+	Sub       func(res, a, b []E)     // res[i] = a[i] − b[i]
+	Mul       func(res, a, b []E)     // res[i] = a[i] · b[i]
+	ScalarMul func(res, a []E, s E)   // res[i] = s · a[i]
+	MulAdd    func(y []E, s E, x []E) // y[i] += s · x[i]
+	Inner     func(a, b []E) E        // Σ a[i] · b[i]
+	Sum       func(a []E) E           // Σ a[i]
 }
 
 // Vectors returns the vector loops of backend b, or nil when this build has
