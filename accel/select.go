@@ -12,12 +12,24 @@ import (
 // ErrUnavailable is wrapped by every error about a backend that cannot run here.
 var ErrUnavailable = errors.New("backend not available")
 
+// UnavailableError says why a backend cannot run here. It wraps ErrUnavailable.
+type UnavailableError struct {
+	Backend Backend
+	Reason  string // what is missing, e.g. "CPU "…" has no AVX2"
+}
+
+func (e *UnavailableError) Error() string {
+	return fmt.Sprintf("accel: %s: %v: %s", e.Backend, ErrUnavailable, e.Reason)
+}
+
+func (e *UnavailableError) Unwrap() error { return ErrUnavailable }
+
 // Available returns nil when b can run on this machine with this build, and
 // otherwise an error wrapping ErrUnavailable that says exactly what is missing.
 func Available(b Backend) error {
 	f := Detect()
 	missing := func(format string, args ...any) error {
-		return fmt.Errorf("accel: %s: %w: %s", b, ErrUnavailable, fmt.Sprintf(format, args...))
+		return &UnavailableError{Backend: b, Reason: fmt.Sprintf(format, args...)}
 	}
 	needAsm := func(arch string) error {
 		if f.Arch != arch {
@@ -107,18 +119,12 @@ func Explain() string {
 			}
 			return fmt.Sprintf("auto picks %s: the fastest available (%s)", c, strings.Join(skipped, "; "))
 		}
-		skipped = append(skipped, fmt.Sprintf("%s %s", c, reason(err)))
+		var ue *UnavailableError
+		if errors.As(err, &ue) {
+			skipped = append(skipped, fmt.Sprintf("%s %s", c, ue.Reason))
+		}
 	}
 	return "auto picks go"
-}
-
-// reason strips the "accel: name: backend not available: " prefix.
-func reason(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, ErrUnavailable.Error()+": "); i >= 0 {
-		return s[i+len(ErrUnavailable.Error())+2:]
-	}
-	return s
 }
 
 // choice is the one process-wide backend decision. It is written by Use or, on
