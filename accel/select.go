@@ -107,22 +107,18 @@ func Resolve(b Backend) (Backend, error) {
 	return Go, nil
 }
 
-// Explain says in one line why auto would pick what it picks, naming the
-// faster backends it passed over and what each lacks.
+// Explain says in one line what auto picks and which faster backends it
+// passed over; Available tells why each of those cannot run.
 func Explain() string {
 	var skipped []string
 	for _, c := range All() {
-		err := Available(c)
-		if err == nil {
+		if Available(c) == nil {
 			if len(skipped) == 0 {
-				return fmt.Sprintf("auto picks %s: the fastest backend there is", c)
+				return fmt.Sprintf("auto picks %s, the fastest backend ssprove has", c)
 			}
-			return fmt.Sprintf("auto picks %s: the fastest available (%s)", c, strings.Join(skipped, "; "))
+			return fmt.Sprintf("auto picks %s, the fastest available here (not available: %s)", c, strings.Join(skipped, ", "))
 		}
-		var ue *UnavailableError
-		if errors.As(err, &ue) {
-			skipped = append(skipped, fmt.Sprintf("%s %s", c, ue.Reason))
-		}
+		skipped = append(skipped, c.String())
 	}
 	return "auto picks go"
 }

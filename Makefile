@@ -1,0 +1,59 @@
+# ssprove: `make run` shows what the project does today, `make test` checks all of it.
+SHELL := /bin/bash
+
+# CI and fresh machines have Go in /usr/local/go without it always being on PATH.
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+BIN := bin/ssprove
+PKGS := ./...
+
+.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/ssprove
+
+# Until the prover exists: the machine, its backends, and the kernels measured
+# against gnark-crypto at a size that finishes in seconds.
+run: build
+	./$(BIN) info
+	./$(BIN) bench ntt --log-size 16 --rounds 3
+	./$(BIN) bench field --log-size 16 --rounds 3
+
+test: unit purego lint test-arm64
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+# The portable path alone, as a build without assembly runs it.
+purego:
+	$(GO) test -count=1 -short -tags purego $(PKGS)
+
+lint:
+	$(GO) vet $(PKGS)
+	$(GO) vet -tags purego $(PKGS)
+	GOARCH=arm64 $(GO) vet $(PKGS)
+	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
+
+# arm64 (NEON) under qemu-user; installs Debian's qemu-user-static when it can,
+# and says why it skips when it cannot.
+test-arm64:
+	GO=$(GO) scripts/test-arm64.sh
+
+# Kernel benchmarks; compare runs with benchstat.
+bench:
+	mkdir -p bench/out
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./kernels/... | tee bench/out/bench.txt
+
+# A short fuzzing pass over every fuzz target.
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin bench/out

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/bench"
+)
+
+func newBench() *cobra.Command {
+	var (
+		logSize  int
+		rounds   int
+		minTime  time.Duration
+		markdown bool
+	)
+	cmd := &cobra.Command{
+		Use:   "bench {ntt|field}",
+		Short: "Time the kernels on each backend against gnark-crypto in the same run",
+		Long: `bench times a kernel family on every available backend (or only the one named
+with --accel) and gnark-crypto on the same random input, and prints time,
+elements per second and the speed-up over gnark-crypto. Each figure is the
+median of --rounds interleaved rounds.
+
+  ntt    Forward (natural order) and ForwardDIF at n = 2^log-size against
+         gnark-crypto's goldilocks FFT, and 2^log-size elements of 64-point
+         transforms in one ForwardBatch
+  field  Mul, MulAdd and InnerProduct on 2^log-size elements against
+         gnark-crypto's goldilocks.Vector`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("bench needs one of: ntt, field")
+			}
+			if args[0] != "ntt" && args[0] != "field" {
+				return usagef("unknown benchmark %q (want ntt or field)", args[0])
+			}
+			if logSize < 0 || logSize > bench.MaxLogSize {
+				return usagef("--log-size %d out of range 0…%d", logSize, bench.MaxLogSize)
+			}
+			if rounds < 1 {
+				return usagef("--rounds must be at least 1")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := bench.Config{LogSize: logSize, Rounds: rounds, MinTime: minTime}
+			if cmd.Flags().Changed("accel") {
+				b, err := accel.Selected()
+				if err != nil {
+					return err
+				}
+				cfg.Backends = []accel.Backend{b}
+			}
+			run := map[string]func(context.Context, bench.Config) ([]bench.Result, error){
+				"ntt": bench.NTT, "field": bench.Field,
+			}[args[0]]
+			res, err := run(cmd.Context(), cfg)
+			if err != nil {
+				return fmt.Errorf("bench %s: %w", args[0], err)
+			}
+			title := fmt.Sprintf("%s kernels over Goldilocks on %s; median of %d rounds", args[0], bench.Environment(), rounds)
+			return bench.WriteTable(cmd.OutOrStdout(), title, res, markdown)
+		},
+	}
+	cmd.Flags().IntVar(&logSize, "log-size", 20, "log2 of the number of elements")
+	cmd.Flags().IntVar(&rounds, "rounds", 5, "interleaved rounds per implementation; the median is shown")
+	cmd.Flags().DurationVar(&minTime, "min-time", 50*time.Millisecond, "least time one round runs")
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a Markdown table (the form bench/RESULTS.md keeps)")
+	return cmd
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ssprove/ssprove/accel"
+)
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring expected on stdout
+		stderr string // substring expected in the one-line error
+	}{
+		{"help", []string{"--help"}, 0, "Usage:", ""},
+		{"version", []string{"--version"}, 0, "ssprove version", ""},
+		{"info", []string{"info"}, 0, "auto picks", ""},
+		{"info go", []string{"--accel", "go", "info"}, 0, "selected  go", ""},
+		{"bench field tiny", []string{"bench", "field", "--log-size", "3", "--rounds", "1", "--min-time", "1ms"}, 0, "gnark-crypto", ""},
+		{"bench ntt tiny", []string{"--accel=go", "bench", "ntt", "--log-size", "7", "--rounds", "1", "--min-time", "1ms", "--markdown"}, 0, "| forward n=2^7 | go |", ""},
+		{"unknown accel", []string{"--accel", "gpu", "info"}, 2, "", `unknown backend "gpu"`},
+		{"unavailable accel", []string{"--accel", "cuda", "info"}, 1, "", "cuda: backend not available"},
+		{"unknown command", []string{"prove-everything"}, 2, "", "unknown command"},
+		{"unknown flag", []string{"info", "--fast"}, 2, "", "unknown flag"},
+		{"bench without kind", []string{"bench"}, 2, "", "bench needs one of"},
+		{"bench bad kind", []string{"bench", "msm"}, 2, "", `unknown benchmark "msm"`},
+		{"bench size too big", []string{"bench", "ntt", "--log-size", "40"}, 2, "", "out of range"},
+		{"bench bad size", []string{"bench", "ntt", "--log-size", "x"}, 2, "", "invalid argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Cleanup(func() { _, _ = accel.Use(accel.Auto) })
+			var out, errb bytes.Buffer
+			code := run(context.Background(), tt.args, &out, &errb)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, errb.String())
+			}
+			if !strings.Contains(out.String(), tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, out.String())
+			}
+			if tt.code == 0 {
+				if errb.Len() != 0 {
+					t.Errorf("stderr not empty on success: %q", errb.String())
+				}
+				return
+			}
+			if lines := strings.Count(errb.String(), "\n"); lines != 1 {
+				t.Errorf("error should be one line, got %d: %q", lines, errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.stderr) {
+				t.Errorf("stderr %q lacks %q", errb.String(), tt.stderr)
+			}
+		})
+	}
+}
+
+func TestEnvBackend(t *testing.T) {
+	t.Cleanup(func() { _, _ = accel.Use(accel.Auto) })
+	t.Setenv(accel.EnvVar, "nonsense")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"info"}, &out, &errb); code != 2 {
+		t.Fatalf("SSPROVE_ACCEL=nonsense: exit %d, want 2 (stderr %q)", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), accel.EnvVar) {
+		t.Errorf("error %q does not name %s", errb.String(), accel.EnvVar)
+	}
+	t.Setenv(accel.EnvVar, "go")
+	out.Reset()
+	if code := run(context.Background(), []string{"info"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "selected  go") {
+		t.Fatalf("SSPROVE_ACCEL=go: exit %d, output:\n%s", code, out.String())
+	}
+}
