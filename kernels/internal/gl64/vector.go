@@ -88,3 +88,11 @@ func sumGeneric(a []E) E {
 	}
 	return E{acc}
 }
+
+// foldLanes adds the per-lane partial sums an assembly Inner or Sum leaves to acc.
+func foldLanes(acc uint64, lanes []uint64) uint64 {
+	for _, l := range lanes {
+		acc = Add(acc, l)
+	}
+	return acc
+}
