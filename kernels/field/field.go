@@ -19,11 +19,7 @@ func Add(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
-	if w := workers(len(res)); w > 1 {
-		split(len(res), w, func(_, lo, hi int) { v.Add(res[lo:hi], a[lo:hi], b[lo:hi]) })
-		return nil
-	}
-	v.Add(res, a, b)
+	chunked(len(res), func(lo, hi int) { v.Add(res[lo:hi], a[lo:hi], b[lo:hi]) })
 	return nil
 }
 
@@ -33,11 +29,7 @@ func Sub(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
-	if w := workers(len(res)); w > 1 {
-		split(len(res), w, func(_, lo, hi int) { v.Sub(res[lo:hi], a[lo:hi], b[lo:hi]) })
-		return nil
-	}
-	v.Sub(res, a, b)
+	chunked(len(res), func(lo, hi int) { v.Sub(res[lo:hi], a[lo:hi], b[lo:hi]) })
 	return nil
 }
 
@@ -47,11 +39,7 @@ func Mul(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
-	if w := workers(len(res)); w > 1 {
-		split(len(res), w, func(_, lo, hi int) { v.Mul(res[lo:hi], a[lo:hi], b[lo:hi]) })
-		return nil
-	}
-	v.Mul(res, a, b)
+	chunked(len(res), func(lo, hi int) { v.Mul(res[lo:hi], a[lo:hi], b[lo:hi]) })
 	return nil
 }
 
@@ -64,11 +52,7 @@ func ScalarMul(res, a []goldilocks.Element, s goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
-	if w := workers(len(res)); w > 1 {
-		split(len(res), w, func(_, lo, hi int) { v.ScalarMul(res[lo:hi], a[lo:hi], s) })
-		return nil
-	}
-	v.ScalarMul(res, a, s)
+	chunked(len(res), func(lo, hi int) { v.ScalarMul(res[lo:hi], a[lo:hi], s) })
 	return nil
 }
 
@@ -81,11 +65,7 @@ func MulAdd(y []goldilocks.Element, s goldilocks.Element, x []goldilocks.Element
 	if err != nil {
 		return err
 	}
-	if w := workers(len(y)); w > 1 {
-		split(len(y), w, func(_, lo, hi int) { v.MulAdd(y[lo:hi], s, x[lo:hi]) })
-		return nil
-	}
-	v.MulAdd(y, s, x)
+	chunked(len(y), func(lo, hi int) { v.MulAdd(y[lo:hi], s, x[lo:hi]) })
 	return nil
 }
 
@@ -98,13 +78,7 @@ func InnerProduct(a, b []goldilocks.Element) (goldilocks.Element, error) {
 	if err != nil {
 		return goldilocks.Element{}, err
 	}
-	w := workers(len(a))
-	if w == 1 {
-		return v.Inner(a, b), nil
-	}
-	part := make([]goldilocks.Element, w)
-	split(len(a), w, func(c, lo, hi int) { part[c] = v.Inner(a[lo:hi], b[lo:hi]) })
-	return v.Sum(part), nil
+	return reduced(v, len(a), func(lo, hi int) goldilocks.Element { return v.Inner(a[lo:hi], b[lo:hi]) }), nil
 }
 
 // Sum returns Σ a[i], zero for an empty vector.
@@ -113,13 +87,7 @@ func Sum(a []goldilocks.Element) (goldilocks.Element, error) {
 	if err != nil {
 		return goldilocks.Element{}, err
 	}
-	w := workers(len(a))
-	if w == 1 {
-		return v.Sum(a), nil
-	}
-	part := make([]goldilocks.Element, w)
-	split(len(a), w, func(c, lo, hi int) { part[c] = v.Sum(a[lo:hi]) })
-	return v.Sum(part), nil
+	return reduced(v, len(a), func(lo, hi int) goldilocks.Element { return v.Sum(a[lo:hi]) }), nil
 }
 
 // vectors returns the loops of the selected backend.

@@ -3,6 +3,10 @@ package field
 import (
 	"runtime"
 	"sync"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/kernels/internal/gl64"
 )
 
 // parallelMin is the length from which a call is split across goroutines.
@@ -20,6 +24,28 @@ func workers(n int) int {
 		return 1
 	}
 	return max(1, min(runtime.GOMAXPROCS(0), n/(parallelMin/2)))
+}
+
+// chunked calls f on [0, n), split into contiguous chunks across goroutines
+// when n is large enough to pay for them.
+func chunked(n int, f func(lo, hi int)) {
+	if w := workers(n); w > 1 {
+		split(n, w, func(_, lo, hi int) { f(lo, hi) })
+		return
+	}
+	f(0, n)
+}
+
+// reduced returns the sum of f over contiguous chunks of [0, n), computed
+// across goroutines when n is large enough to pay for them.
+func reduced(v *gl64.Vector, n int, f func(lo, hi int) goldilocks.Element) goldilocks.Element {
+	w := workers(n)
+	if w == 1 {
+		return f(0, n)
+	}
+	part := make([]goldilocks.Element, w)
+	split(n, w, func(c, lo, hi int) { part[c] = f(lo, hi) })
+	return v.Sum(part)
 }
 
 // split calls f(c, lo, hi) for w contiguous chunks [lo, hi) covering [0, n),

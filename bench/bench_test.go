@@ -1,0 +1,79 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssprove/ssprove/accel"
+)
+
+func TestConfigRejects(t *testing.T) {
+	for _, c := range []Config{
+		{LogSize: -1},
+		{LogSize: MaxLogSize + 1},
+		{LogSize: 4, Backends: []accel.Backend{accel.Auto}},
+		{LogSize: 4, Backends: []accel.Backend{accel.CUDA}},
+	} {
+		if _, err := NTT(context.Background(), c); err == nil {
+			t.Errorf("NTT(%+v) accepted a bad config", c)
+		}
+	}
+}
+
+func TestReportsEveryBackendAgainstReference(t *testing.T) {
+	quick := Config{LogSize: 7, Rounds: 1, MinTime: time.Millisecond}
+	for name, run := range map[string]func(context.Context, Config) ([]Result, error){"ntt": NTT, "field": Field} {
+		res, err := run(context.Background(), quick)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		refs, impls := map[string]bool{}, map[string]int{}
+		for _, r := range res {
+			if r.Time <= 0 || r.Elements <= 0 {
+				t.Errorf("%s: %+v has no measurement", name, r)
+			}
+			if r.Ref {
+				refs[r.Op] = true
+				if r.Ratio != 1 {
+					t.Errorf("%s: reference row %+v has ratio %v, want 1", name, r, r.Ratio)
+				}
+				continue
+			}
+			impls[r.Op]++
+			if r.Ratio <= 0 {
+				t.Errorf("%s: %+v has no ratio", name, r)
+			}
+		}
+		for op, n := range impls {
+			if !refs[op] {
+				t.Errorf("%s: operation %q has no reference row", name, op)
+			}
+			if want := len(availableBackends()); n != want {
+				t.Errorf("%s: operation %q timed %d backends, want %d", name, op, n, want)
+			}
+		}
+		var md strings.Builder
+		if err := WriteTable(&md, name, res, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(md.String(), "\n| "); got != len(res)+2 { // header, separator, rows
+			t.Errorf("%s: markdown has %d rows, want %d:\n%s", name, got, len(res)+2, md.String())
+		}
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Field(ctx, Config{LogSize: 4}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run returned %v", err)
+	}
+}
+
+func availableBackends() []accel.Backend {
+	c, _ := Config{}.withDefaults()
+	return c.Backends
+}
