@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/kernels/internal/gl64"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
 const q = 0xFFFF_FFFF_0000_0001
@@ -272,7 +273,7 @@ func FuzzKernels(f *testing.F) {
 			return
 		}
 		n := int(data[0])
-		words := wordsOf(data[1:], 1+2*n)
+		words := gltest.WordsOf(data[1:], 1+2*n)
 		s := goldilocks.Element{words[0]}
 		x, y := make([]goldilocks.Element, n), make([]goldilocks.Element, n)
 		for i := range n {
@@ -284,23 +285,4 @@ func FuzzKernels(f *testing.F) {
 			}
 		})
 	})
-}
-
-// wordsOf reads k little-endian words from data, reduced mod q, repeating the
-// input cyclically so any nonempty input gives k values.
-func wordsOf(data []byte, k int) []uint64 {
-	w := make([]uint64, k)
-	if len(data) == 0 {
-		return w
-	}
-	var buf [8]byte
-	p := 0
-	for i := range w {
-		for j := range buf {
-			buf[j] = data[p%len(data)]
-			p++
-		}
-		w[i] = binary.LittleEndian.Uint64(buf[:]) % q
-	}
-	return w
 }

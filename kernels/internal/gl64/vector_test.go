@@ -10,6 +10,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
 // backends returns the vector tables this machine and build can run, logging
@@ -216,7 +217,7 @@ func FuzzVector(f *testing.F) {
 			return
 		}
 		n := int(data[0])
-		words := wordsOf(data[1:], 1+2*n)
+		words := gltest.WordsOf(data[1:], 1+2*n)
 		s, x, y := E{words[0]}, words[1:1+n], words[1+n:]
 		xs, ys := make([]E, n), make([]E, n)
 		for i := range n {
@@ -231,23 +232,4 @@ func FuzzVector(f *testing.F) {
 			}
 		}
 	})
-}
-
-// wordsOf reads k little-endian words from data, reduced mod q, repeating the
-// input cyclically (zeros when it is empty) so any input gives k values.
-func wordsOf(data []byte, k int) []uint64 {
-	w := make([]uint64, k)
-	if len(data) == 0 {
-		return w
-	}
-	var buf [8]byte
-	p := 0
-	for i := range w {
-		for j := range buf {
-			buf[j] = data[p%len(data)]
-			p++
-		}
-		w[i] = binary.LittleEndian.Uint64(buf[:]) % Q
-	}
-	return w
 }
