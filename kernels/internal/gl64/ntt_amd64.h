@@ -30,28 +30,9 @@
 	VSHUFI64X2  $0x88, Z7, Z3, Z19  \
 	VSHUFI64X2  $0xDD, Z7, Z3, Z23
 
-// DIF512 is one butterfly on rows (R12) and (R12)(R9*1): x, y ← x + y,
-// (x − y)·w with w in Z2 and w >> 32 in Z6.
-#define DIF512 \
-	VMOVDQU64 (R12), Z0                           \
-	VMOVDQU64 (R12)(R9*1), Z1                     \
-	GL512_ADD(Z0, Z1, Z3, Z4)                     \
-	GL512_SUB(Z0, Z1, Z5)                         \
-	GL512_MULH(Z5, Z2, Z6, Z7, Z8, Z9, Z10, Z11)  \
-	VMOVDQU64 Z3, (R12)                           \
-	VMOVDQU64 Z7, (R12)(R9*1)
-
-// DIT512 is one butterfly on the same rows: x, y ← x + y·w, x − y·w.
-#define DIT512 \
-	VMOVDQU64 (R12), Z0                           \
-	VMOVDQU64 (R12)(R9*1), Z1                     \
-	GL512_MULH(Z1, Z2, Z6, Z7, Z8, Z9, Z10, Z11)  \
-	GL512_ADD(Z0, Z7, Z3, Z4)                     \
-	GL512_SUB(Z0, Z7, Z5)                         \
-	VMOVDQU64 Z3, (R12)                           \
-	VMOVDQU64 Z5, (R12)(R9*1)
-
-// ADDSUB512 is the butterfly with w = 1, the same for DIF and DIT.
+// ADDSUB512 is the radix-2 butterfly on rows (R12) and (R12)(R9*1) with w = 1,
+// the same for DIF and DIT: x, y ← x + y, x − y. It is the layer left over
+// when log2 m is odd.
 #define ADDSUB512 \
 	VMOVDQU64 (R12), Z0       \
 	VMOVDQU64 (R12)(R9*1), Z1 \
@@ -59,6 +40,102 @@
 	GL512_SUB(Z0, Z1, Z5)     \
 	VMOVDQU64 Z3, (R12)       \
 	VMOVDQU64 Z5, (R12)(R9*1)
+
+// The radix-4 butterflies work on rows x0 = (R12), x1 = (CX), x2 =
+// (R12)(R9*2) and x3 = (CX)(R9*2), CX = R12 + R9: two layers per load and
+// store of the rows. Z0..Z11 and Z16..Z28 are scratch; the two
+// multiplications of a layer use separate scratch so that they overlap.
+
+// DIF4J0_512 is the j = 0 radix-4 DIF butterfly, where only (x1 − x3) needs a
+// twiddle, ω4 in Z12 and Z12 >> 32 in Z13.
+#define DIF4J0_512 \
+	VMOVDQU64 (R12), Z16                             \
+	VMOVDQU64 (CX), Z17                              \
+	VMOVDQU64 (R12)(R9*2), Z18                       \
+	VMOVDQU64 (CX)(R9*2), Z19                        \
+	GL512_ADD(Z16, Z18, Z20, Z4)                     \
+	GL512_SUB(Z16, Z18, Z21)                         \
+	GL512_ADD(Z17, Z19, Z22, Z4)                     \
+	GL512_SUB(Z17, Z19, Z5)                          \
+	GL512_MULH(Z5, Z12, Z13, Z23, Z7, Z8, Z9, Z10)   \
+	GL512_ADD(Z20, Z22, Z0, Z4)                      \
+	GL512_SUB(Z20, Z22, Z1)                          \
+	GL512_ADD(Z21, Z23, Z3, Z4)                      \
+	GL512_SUB(Z21, Z23, Z5)                          \
+	VMOVDQU64 Z0, (R12)                              \
+	VMOVDQU64 Z1, (CX)                               \
+	VMOVDQU64 Z3, (R12)(R9*2)                        \
+	VMOVDQU64 Z5, (CX)(R9*2)
+
+// DIF4_512 is the radix-4 DIF butterfly: (x0, x2) with Z2, (x1, x3) with Z12,
+// then (x0, x1) and (x2, x3) with Z14; Z6, Z13 and Z15 hold their >> 32.
+#define DIF4_512 \
+	VMOVDQU64 (R12), Z16                             \
+	VMOVDQU64 (CX), Z17                              \
+	VMOVDQU64 (R12)(R9*2), Z18                       \
+	VMOVDQU64 (CX)(R9*2), Z19                        \
+	GL512_SUB(Z16, Z18, Z5)                          \
+	GL512_SUB(Z17, Z19, Z1)                          \
+	GL512_MULH(Z5, Z2, Z6, Z21, Z7, Z8, Z9, Z10)     \
+	GL512_MULH(Z1, Z12, Z13, Z23, Z25, Z26, Z27, Z28) \
+	GL512_ADD(Z16, Z18, Z20, Z4)                     \
+	GL512_ADD(Z17, Z19, Z22, Z4)                     \
+	GL512_SUB(Z20, Z22, Z5)                          \
+	GL512_SUB(Z21, Z23, Z24)                         \
+	GL512_MULH(Z5, Z14, Z15, Z1, Z7, Z8, Z9, Z10)    \
+	GL512_MULH(Z24, Z14, Z15, Z11, Z25, Z26, Z27, Z28) \
+	GL512_ADD(Z20, Z22, Z0, Z4)                      \
+	GL512_ADD(Z21, Z23, Z3, Z4)                      \
+	VMOVDQU64 Z0, (R12)                              \
+	VMOVDQU64 Z1, (CX)                               \
+	VMOVDQU64 Z3, (R12)(R9*2)                        \
+	VMOVDQU64 Z11, (CX)(R9*2)
+
+// DIT4J0_512 is the j = 0 radix-4 DIT butterfly: only x3 of the second layer
+// needs a twiddle, ω4 in Z12 and Z12 >> 32 in Z13.
+#define DIT4J0_512 \
+	VMOVDQU64 (R12), Z16                             \
+	VMOVDQU64 (CX), Z17                              \
+	VMOVDQU64 (R12)(R9*2), Z18                       \
+	VMOVDQU64 (CX)(R9*2), Z19                        \
+	GL512_ADD(Z16, Z17, Z20, Z4)                     \
+	GL512_SUB(Z16, Z17, Z21)                         \
+	GL512_ADD(Z18, Z19, Z22, Z4)                     \
+	GL512_SUB(Z18, Z19, Z5)                          \
+	GL512_MULH(Z5, Z12, Z13, Z23, Z7, Z8, Z9, Z10)   \
+	GL512_ADD(Z20, Z22, Z0, Z4)                      \
+	GL512_SUB(Z20, Z22, Z1)                          \
+	GL512_ADD(Z21, Z23, Z3, Z4)                      \
+	GL512_SUB(Z21, Z23, Z5)                          \
+	VMOVDQU64 Z0, (R12)                              \
+	VMOVDQU64 Z3, (CX)                               \
+	VMOVDQU64 Z1, (R12)(R9*2)                        \
+	VMOVDQU64 Z5, (CX)(R9*2)
+
+// DIT4_512 is the radix-4 DIT butterfly: (x0, x1) and (x2, x3) with Z14,
+// then (x0, x2) with Z2 and (x1, x3) with Z12; Z15, Z6 and Z13 hold their
+// >> 32.
+#define DIT4_512 \
+	VMOVDQU64 (CX), Z17                              \
+	VMOVDQU64 (CX)(R9*2), Z19                        \
+	GL512_MULH(Z17, Z14, Z15, Z11, Z7, Z8, Z9, Z10)  \
+	GL512_MULH(Z19, Z14, Z15, Z24, Z25, Z26, Z27, Z28) \
+	VMOVDQU64 (R12), Z16                             \
+	VMOVDQU64 (R12)(R9*2), Z18                       \
+	GL512_ADD(Z18, Z24, Z22, Z4)                     \
+	GL512_SUB(Z18, Z24, Z23)                         \
+	GL512_ADD(Z16, Z11, Z20, Z4)                     \
+	GL512_SUB(Z16, Z11, Z21)                         \
+	GL512_MULH(Z22, Z2, Z6, Z11, Z7, Z8, Z9, Z10)    \
+	GL512_MULH(Z23, Z12, Z13, Z24, Z25, Z26, Z27, Z28) \
+	GL512_ADD(Z20, Z11, Z0, Z4)                      \
+	GL512_SUB(Z20, Z11, Z1)                          \
+	GL512_ADD(Z21, Z24, Z3, Z4)                      \
+	GL512_SUB(Z21, Z24, Z5)                          \
+	VMOVDQU64 Z0, (R12)                              \
+	VMOVDQU64 Z3, (CX)                               \
+	VMOVDQU64 Z1, (R12)(R9*2)                        \
+	VMOVDQU64 Z5, (CX)(R9*2)
 
 // TRANSPOSE256 transposes the 4×4 matrix with rows a, b, c, d into columns
 // w, x, y, z (w holds element 0 of every row), using t0..t3.

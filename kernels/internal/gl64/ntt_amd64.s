@@ -4,11 +4,22 @@
 #include "gl64_amd64.h"
 #include "ntt_amd64.h"
 
-// The DIF and DIT kernels walk a block of m rows of 64 bytes. Per layer, with
+// The AVX2 DIF and DIT kernels walk a block of m rows of 64 bytes. Per layer, with
 // butterflies pairing rows h apart: R9 = 64h, AX = 128h (from one group of 2h
 // rows to the next), R10 = end of the block, R8 = the twiddle stride in bytes
 // (8·m/2h). Twiddle j is loaded once and applied down all groups (R12), so the
 // j = 0 pass, whose twiddle is 1, runs without multiplications.
+
+// The AVX-512 kernels take the layers two at a time, radix 4, so each row is
+// loaded and stored once per pair of layers. With the first layer of a pair
+// pairing rows h apart (DIF) or the second (DIT), and j the offset of the
+// butterfly's first row in its group: R9 = 64h/2 (DIF) or 64h (DIT), the
+// distance from x0 to x1; AX = 4·R9, from one group to the next; R10 = end of
+// the block; R11 = j·R8, the offset of the twiddle of the layer whose stride
+// R8 is; R14 = &tw[m/4] = &ω4, so that the butterfly of x1 and x3, whose
+// twiddle is tw[j·R8/8 + m/4] (ω4 times that of x0 and x2), reads
+// (R14)(R11*1). Odd log2 m leaves one layer
+// of butterflies with twiddle 1: the last for DIF, the first for DIT.
 
 // func difAVX512(a *E, m int, tw *E)
 TEXT ·difAVX512(SB), NOSPLIT, $0-24
@@ -19,35 +30,46 @@ TEXT ·difAVX512(SB), NOSPLIT, $0-24
 	MOVQ CX, R10
 	SHLQ $6, R10
 	ADDQ DI, R10
+	LEAQ (DX)(CX*2), R14
 	MOVQ CX, BX
 	SHRQ $1, BX
 	MOVQ $8, R8
+	CMPQ BX, $2
+	JB   dif512Last
 
 dif512Layer:
-	MOVQ BX, R9
-	SHLQ $6, R9
-	LEAQ (R9)(R9*1), AX
-	MOVQ DI, R12
+	MOVQ         BX, R9
+	SHLQ         $5, R9
+	LEAQ         (R9*4), AX
+	VPBROADCASTQ (R14), Z12
+	GL512_MUL_HI(Z12, Z13)
+	MOVQ         DI, R12
 
 dif512J0:
-	ADDSUB512
+	LEAQ (R12)(R9*1), CX
+	DIF4J0_512
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dif512J0
 	LEAQ 64(DI), R13
 	LEAQ (DI)(R9*1), SI
-	MOVQ DX, R11
+	XORQ R11, R11
 
 dif512J:
 	CMPQ         R13, SI
 	JAE          dif512Next
 	ADDQ         R8, R11
-	VPBROADCASTQ (R11), Z2
+	VPBROADCASTQ (DX)(R11*1), Z2
+	VPBROADCASTQ (R14)(R11*1), Z12
+	VPBROADCASTQ (DX)(R11*2), Z14
 	GL512_MUL_HI(Z2, Z6)
+	GL512_MUL_HI(Z12, Z13)
+	GL512_MUL_HI(Z14, Z15)
 	MOVQ         R13, R12
 
 dif512S:
-	DIF512
+	LEAQ (R12)(R9*1), CX
+	DIF4_512
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dif512S
@@ -55,50 +77,88 @@ dif512S:
 	JMP  dif512J
 
 dif512Next:
-	SHLQ $1, R8
-	SHRQ $1, BX
-	JNZ  dif512Layer
+	SHLQ $2, R8
+	SHRQ $2, BX
+	CMPQ BX, $2
+	JAE  dif512Layer
+
+dif512Last:
+	TESTQ BX, BX
+	JZ    dif512Done
+	MOVQ  $64, R9
+	MOVQ  DI, R12
+
+dif512Pairs:
+	ADDSUB512
+	ADDQ $128, R12
+	CMPQ R12, R10
+	JB   dif512Pairs
+
+dif512Done:
 	VZEROUPPER
 	RET
 
 // func ditAVX512(a *E, m int, tw *E)
 TEXT ·ditAVX512(SB), NOSPLIT, $0-24
-	MOVQ a+0(FP), DI
-	MOVQ m+8(FP), CX
-	MOVQ tw+16(FP), DX
+	MOVQ  a+0(FP), DI
+	MOVQ  m+8(FP), CX
+	MOVQ  tw+16(FP), DX
 	GL512_CONSTS(AX)
-	MOVQ CX, R10
-	SHLQ $6, R10
-	ADDQ DI, R10
-	MOVQ $1, BX
-	MOVQ CX, R8
-	SHLQ $2, R8
+	MOVQ  CX, R10
+	SHLQ  $6, R10
+	ADDQ  DI, R10
+	LEAQ  (DX)(CX*2), R14
+	MOVQ  $1, BX
+	LEAQ  (CX)(CX*1), R8
+	BSFQ  CX, AX
+	TESTQ $1, AX
+	JZ    dit512Layer
+	MOVQ  $64, R9
+	MOVQ  DI, R12
+
+dit512Pairs:
+	ADDSUB512
+	ADDQ $128, R12
+	CMPQ R12, R10
+	JB   dit512Pairs
+	MOVQ $2, BX
+	SHRQ $1, R8
 
 dit512Layer:
-	MOVQ BX, R9
-	SHLQ $6, R9
-	LEAQ (R9)(R9*1), AX
-	MOVQ DI, R12
+	CMPQ         R8, $8
+	JB           dit512Done
+	MOVQ         BX, R9
+	SHLQ         $6, R9
+	LEAQ         (R9*4), AX
+	VPBROADCASTQ (R14), Z12
+	GL512_MUL_HI(Z12, Z13)
+	MOVQ         DI, R12
 
 dit512J0:
-	ADDSUB512
+	LEAQ (R12)(R9*1), CX
+	DIT4J0_512
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dit512J0
 	LEAQ 64(DI), R13
 	LEAQ (DI)(R9*1), SI
-	MOVQ DX, R11
+	XORQ R11, R11
 
 dit512J:
 	CMPQ         R13, SI
 	JAE          dit512Next
 	ADDQ         R8, R11
-	VPBROADCASTQ (R11), Z2
+	VPBROADCASTQ (DX)(R11*1), Z2
+	VPBROADCASTQ (R14)(R11*1), Z12
+	VPBROADCASTQ (DX)(R11*2), Z14
 	GL512_MUL_HI(Z2, Z6)
+	GL512_MUL_HI(Z12, Z13)
+	GL512_MUL_HI(Z14, Z15)
 	MOVQ         R13, R12
 
 dit512S:
-	DIT512
+	LEAQ (R12)(R9*1), CX
+	DIT4_512
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dit512S
@@ -106,10 +166,11 @@ dit512S:
 	JMP  dit512J
 
 dit512Next:
-	SHRQ $1, R8
-	SHLQ $1, BX
-	CMPQ BX, CX
-	JB   dit512Layer
+	SHRQ $2, R8
+	SHLQ $2, BX
+	JMP  dit512Layer
+
+dit512Done:
 	VZEROUPPER
 	RET
 
