@@ -5,7 +5,7 @@ package gl64
 import "github.com/ssprove/ssprove/accel"
 
 // The assembly loops take n > 0, a multiple of their lane count (8 for AVX-512,
-// 4 for AVX2); the Go wrappers below finish the tail with the portable code.
+// 4 for AVX2); vector_asm.go's adapters finish the tail with the portable code.
 // Inner and Sum leave one partial sum per lane in acc, folded here.
 
 //go:noescape
@@ -61,21 +61,21 @@ func archVectors(b accel.Backend) *Vector {
 }
 
 var avx512 = Vector{
-	Add:       addAVX512,
-	Sub:       subAVX512,
-	Mul:       mulAVX512,
-	ScalarMul: scalarMulAVX512,
-	MulAdd:    mulAddAVX512,
+	Add:       elementwise(lanes512, addVecAVX512, addGeneric),
+	Sub:       elementwise(lanes512, subVecAVX512, subGeneric),
+	Mul:       elementwise(lanes512, mulVecAVX512, mulGeneric),
+	ScalarMul: scaled(lanes512, scalarMulVecAVX512, scalarMulGeneric),
+	MulAdd:    mulAdd(lanes512, mulAddVecAVX512),
 	Inner:     innerAVX512,
 	Sum:       sumAVX512,
 }
 
 var avx2 = Vector{
-	Add:       addAVX2,
-	Sub:       subAVX2,
-	Mul:       mulAVX2,
-	ScalarMul: scalarMulAVX2,
-	MulAdd:    mulAddAVX2,
+	Add:       elementwise(lanes256, addVecAVX2, addGeneric),
+	Sub:       elementwise(lanes256, subVecAVX2, subGeneric),
+	Mul:       elementwise(lanes256, mulVecAVX2, mulGeneric),
+	ScalarMul: scaled(lanes256, scalarMulVecAVX2, scalarMulGeneric),
+	MulAdd:    mulAdd(lanes256, mulAddVecAVX2),
 	Inner:     innerAVX2,
 	Sum:       sumAVX2,
 }
@@ -84,46 +84,6 @@ const (
 	lanes512 = 8
 	lanes256 = 4
 )
-
-func addAVX512(res, a, b []E) {
-	n := len(res) &^ (lanes512 - 1)
-	if n > 0 {
-		addVecAVX512(&res[0], &a[0], &b[0], n)
-	}
-	addGeneric(res[n:], a[n:], b[n:])
-}
-
-func subAVX512(res, a, b []E) {
-	n := len(res) &^ (lanes512 - 1)
-	if n > 0 {
-		subVecAVX512(&res[0], &a[0], &b[0], n)
-	}
-	subGeneric(res[n:], a[n:], b[n:])
-}
-
-func mulAVX512(res, a, b []E) {
-	n := len(res) &^ (lanes512 - 1)
-	if n > 0 {
-		mulVecAVX512(&res[0], &a[0], &b[0], n)
-	}
-	mulGeneric(res[n:], a[n:], b[n:])
-}
-
-func scalarMulAVX512(res, a []E, s E) {
-	n := len(res) &^ (lanes512 - 1)
-	if n > 0 {
-		scalarMulVecAVX512(&res[0], &a[0], s[0], n)
-	}
-	scalarMulGeneric(res[n:], a[n:], s)
-}
-
-func mulAddAVX512(y []E, s E, x []E) {
-	n := len(y) &^ (lanes512 - 1)
-	if n > 0 {
-		mulAddVecAVX512(&y[0], &x[0], s[0], n)
-	}
-	mulAddGeneric(y[n:], s, x[n:])
-}
 
 func innerAVX512(a, b []E) E {
 	n := len(a) &^ (lanes512 - 1)
@@ -145,46 +105,6 @@ func sumAVX512(a []E) E {
 		acc[0] = foldLanes(acc[0], l[:])
 	}
 	return acc
-}
-
-func addAVX2(res, a, b []E) {
-	n := len(res) &^ (lanes256 - 1)
-	if n > 0 {
-		addVecAVX2(&res[0], &a[0], &b[0], n)
-	}
-	addGeneric(res[n:], a[n:], b[n:])
-}
-
-func subAVX2(res, a, b []E) {
-	n := len(res) &^ (lanes256 - 1)
-	if n > 0 {
-		subVecAVX2(&res[0], &a[0], &b[0], n)
-	}
-	subGeneric(res[n:], a[n:], b[n:])
-}
-
-func mulAVX2(res, a, b []E) {
-	n := len(res) &^ (lanes256 - 1)
-	if n > 0 {
-		mulVecAVX2(&res[0], &a[0], &b[0], n)
-	}
-	mulGeneric(res[n:], a[n:], b[n:])
-}
-
-func scalarMulAVX2(res, a []E, s E) {
-	n := len(res) &^ (lanes256 - 1)
-	if n > 0 {
-		scalarMulVecAVX2(&res[0], &a[0], s[0], n)
-	}
-	scalarMulGeneric(res[n:], a[n:], s)
-}
-
-func mulAddAVX2(y []E, s E, x []E) {
-	n := len(y) &^ (lanes256 - 1)
-	if n > 0 {
-		mulAddVecAVX2(&y[0], &x[0], s[0], n)
-	}
-	mulAddGeneric(y[n:], s, x[n:])
 }
 
 func innerAVX2(a, b []E) E {

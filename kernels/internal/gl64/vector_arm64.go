@@ -6,7 +6,7 @@ import "github.com/ssprove/ssprove/accel"
 
 // The NEON loops (add, sub, sum) take n a multiple of 8 and the scalar A64
 // loops (products, see gl64_arm64.h for why they are not NEON) a multiple of 4;
-// the Go wrappers finish the tail with the portable code.
+// vector_asm.go's adapters finish the tail with the portable code.
 
 //go:noescape
 func addVecNEON(res, a, b *E, n int)
@@ -37,29 +37,13 @@ func archVectors(b accel.Backend) *Vector {
 }
 
 var neon = Vector{
-	Add:       addNEON,
-	Sub:       subNEON,
-	Mul:       mulA64,
-	ScalarMul: scalarMulA64,
-	MulAdd:    mulAddA64,
+	Add:       elementwise(8, addVecNEON, addGeneric),
+	Sub:       elementwise(8, subVecNEON, subGeneric),
+	Mul:       elementwise(4, mulVecA64, mulGeneric),
+	ScalarMul: scaled(4, scalarMulVecA64, scalarMulGeneric),
+	MulAdd:    mulAdd(4, func(y, x *E, s uint64, n int) { mulAddVecA64(y, s, x, n) }),
 	Inner:     innerA64,
 	Sum:       sumNEON,
-}
-
-func addNEON(res, a, b []E) {
-	n := len(res) &^ 7
-	if n > 0 {
-		addVecNEON(&res[0], &a[0], &b[0], n)
-	}
-	addGeneric(res[n:], a[n:], b[n:])
-}
-
-func subNEON(res, a, b []E) {
-	n := len(res) &^ 7
-	if n > 0 {
-		subVecNEON(&res[0], &a[0], &b[0], n)
-	}
-	subGeneric(res[n:], a[n:], b[n:])
 }
 
 func sumNEON(a []E) E {
@@ -70,30 +54,6 @@ func sumNEON(a []E) E {
 		acc = Add(acc, reduceWide(hi, lo))
 	}
 	return E{acc}
-}
-
-func mulA64(res, a, b []E) {
-	n := len(res) &^ 3
-	if n > 0 {
-		mulVecA64(&res[0], &a[0], &b[0], n)
-	}
-	mulGeneric(res[n:], a[n:], b[n:])
-}
-
-func scalarMulA64(res, a []E, s E) {
-	n := len(res) &^ 3
-	if n > 0 {
-		scalarMulVecA64(&res[0], &a[0], s[0], n)
-	}
-	scalarMulGeneric(res[n:], a[n:], s)
-}
-
-func mulAddA64(y []E, s E, x []E) {
-	n := len(y) &^ 3
-	if n > 0 {
-		mulAddVecA64(&y[0], s[0], &x[0], n)
-	}
-	mulAddGeneric(y[n:], s, x[n:])
 }
 
 func innerA64(a, b []E) E {
