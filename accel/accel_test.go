@@ -145,3 +145,24 @@ func TestSelectedFromEnv(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"auto", "AVX512", " neon ", "", "cuda\x00", "gö"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := Parse(s)
+		if err != nil {
+			if !strings.Contains(err.Error(), "unknown backend") {
+				t.Fatalf("Parse(%q): unexpected error %v", s, err)
+			}
+			return
+		}
+		if !strings.EqualFold(strings.TrimSpace(s), b.String()) {
+			t.Fatalf("Parse(%q) = %s", s, b)
+		}
+		if err := Available(b); err != nil && !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("Available(%s) = %v", b, err)
+		}
+	})
+}
