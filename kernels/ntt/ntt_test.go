@@ -316,3 +316,25 @@ func TestErrors(t *testing.T) {
 		t.Errorf("InverseCoset with zero shift: got %v, want ErrShift", err)
 	}
 }
+
+// TestTablesFourthRoot checks every table a kernel gets at every supported
+// size: entry m/4 of a table of m/2 is ω4, which the AVX-512 radix-4
+// butterflies multiply by with shifts, so it must be ±2^48.
+func TestTablesFourthRoot(t *testing.T) {
+	var plus, minus E
+	plus.SetUint64(1 << 48)
+	minus.Neg(&plus)
+	for logn := 2; logn <= MaxLogSize; logn++ {
+		d, err := NewDomain(1 << logn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range []*tables{d.tables(&d.fwd), d.tables(&d.inv)} {
+			for name, tw := range map[string][]E{"full": tb.full, "tw1": tb.tw1, "tw2": tb.tw2} {
+				if m := 2 * len(tw); m >= 4 && tw[m/4] != plus && tw[m/4] != minus {
+					t.Fatalf("n=2^%d %s: ω4 = %s, not ±2^48", logn, name, tw[m/4].String())
+				}
+			}
+		}
+	}
+}

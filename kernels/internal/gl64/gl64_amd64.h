@@ -45,32 +45,36 @@
 // mod 2^32) cannot overflow, hi = p11 + mid>>32 + mid2>>32 and lo = mid2<<32 |
 // (p00 mod 2^32). Montgomery needs m = lo + lo<<32 = (mid2 + p00)<<32 + (p00
 // mod 2^32), then h = m − m_hi − [m_hi < m_lo] and r = hi − h, plus q on borrow.
+// The low 32 bits of (mid2 + p00)<<32 are zero, so one bitwise select (VPTERNLOGQ
+// 0xB8: Z30 ? p00 : shifted) builds m. m_hi < m_lo is a 32-bit compare of m>>32
+// with m in the even dword lanes; where it holds, the low dword of m − m_hi is
+// m_lo − m_hi ≥ 1, so the −1 is a dword subtraction that cannot borrow, and Z29
+// (1 in each even dword, 0 in each odd one) leaves the odd lanes of the compare
+// without effect.
 #define GL512_MULH(a, b, bh, r, t0, t1, t2, t3) \
-	VPSRLQ   $32, a, t0     \
-	VPMULUDQ b, a, t1       \
-	VPMULUDQ bh, a, t2      \
-	VPMULUDQ b, t0, r       \
-	VPMULUDQ bh, t0, t0     \
-	VPSRLQ   $32, t1, t3    \
-	VPADDQ   t3, t2, t2     \
-	VPANDQ   Z30, t2, t3    \
-	VPADDQ   t3, r, r       \
-	VPSRLQ   $32, t2, t2    \
-	VPADDQ   t2, t0, t0     \
-	VPSRLQ   $32, r, t2     \
-	VPADDQ   t2, t0, t0     \
-	VPADDQ   t1, r, r       \
-	VPSLLQ   $32, r, r      \
-	VPANDQ   Z30, t1, t1    \
-	VPADDQ   t1, r, r       \
-	VPSRLQ   $32, r, t1     \
-	VPANDQ   Z30, r, t2     \
-	VPCMPUQ  $1, t2, t1, K2 \
-	VPSUBQ   t1, r, r       \
-	VPSUBQ   Z29, r, K2, r  \
-	VPCMPUQ  $1, r, t0, K3  \
-	VPSUBQ   r, t0, r       \
-	VPADDQ   Z31, r, K3, r
+	VPSRLQ     $32, a, t0       \
+	VPMULUDQ   b, a, t1         \
+	VPMULUDQ   bh, a, t2        \
+	VPMULUDQ   b, t0, r         \
+	VPMULUDQ   bh, t0, t0       \
+	VPSRLQ     $32, t1, t3      \
+	VPADDQ     t3, t2, t2       \
+	VPANDQ     Z30, t2, t3      \
+	VPADDQ     t3, r, r         \
+	VPSRLQ     $32, t2, t2      \
+	VPADDQ     t2, t0, t0       \
+	VPSRLQ     $32, r, t2       \
+	VPADDQ     t2, t0, t0       \
+	VPADDQ     t1, r, r         \
+	VPSLLQ     $32, r, r        \
+	VPTERNLOGQ $0xB8, t1, Z30, r \
+	VPSRLQ     $32, r, t1       \
+	VPCMPUD    $1, r, t1, K2    \
+	VPSUBQ     t1, r, r         \
+	VPSUBD     Z29, r, K2, r    \
+	VPCMPUQ    $1, r, t0, K3    \
+	VPSUBQ     r, t0, r         \
+	VPADDQ     Z31, r, K3, r
 
 // AVX2 has no unsigned compare and no mask registers: x < y unsigned is
 // (y ^ 2^63) > (x ^ 2^63) signed, and the all-ones lanes it yields select q.

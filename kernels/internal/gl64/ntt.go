@@ -16,6 +16,8 @@ import "github.com/ssprove/ssprove/accel"
 // root of unity (the inverse transforms pass ω⁻¹); a layer whose butterflies
 // pair rows h apart reads tw[i·m/(2h)]. A longer table is allowed: only its
 // first m/2 entries are read. Kernels check nothing; kernels/ntt validates.
+// For m ≥ 4, tw[m/4] = ω^(m/4) is a primitive 4th root of unity, and Goldilocks
+// has only two, ±2^48: kernels may multiply by it with shifts.
 type NTT struct {
 	// DIF transforms each column in place from natural order to bit-reversed
 	// order (decimation in frequency): afterwards row r of column c holds

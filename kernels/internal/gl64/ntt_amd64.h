@@ -41,101 +41,126 @@
 	VMOVDQU64 Z3, (R12)       \
 	VMOVDQU64 Z5, (R12)(R9*1)
 
+// GL512_MULW4(a, r, t0, t1) sets r = a·2^48 mod q for any 64-bit a; r, t0, t1
+// distinct from a. ±2^48 are the primitive 4th roots of unity (2^96 = −1), and
+// a plain multiplication by one keeps a Montgomery word a Montgomery word, so ω4
+// costs shifts instead of a product. a·2^48 = hi·2^64 + lo with hi = a>>16 <
+// 2^48 and lo = a<<48; 2^64 = 2^32 − 1 and 2^96 = −1 give a·2^48 = lo − hh +
+// hl·(2^32 − 1) for hh = hi>>32 and hl = hi mod 2^32. lo − hh borrows only
+// when lo = 0, and adding q then leaves q − hh; both terms are below q, so one
+// GL512_ADD reduces the sum.
+#define GL512_MULW4(a, r, t0, t1) \
+	VPSRLQ  $16, a, t0      \
+	VPSLLQ  $48, a, r       \
+	VPSRLQ  $48, a, t1      \
+	VPCMPUQ $1, t1, r, K1   \
+	VPSUBQ  t1, r, r        \
+	VPSUBQ  Z30, r, K1, r   \
+	VPSLLQ  $32, t0, t1     \
+	VPANDQ  Z30, t0, t0     \
+	VPSUBQ  t0, t1, t1      \
+	GL512_ADD(r, t1, r, t0)
+
 // The radix-4 butterflies work on rows x0 = (R12), x1 = (CX), x2 =
 // (R12)(R9*2) and x3 = (CX)(R9*2), CX = R12 + R9: two layers per load and
-// store of the rows. Z0..Z11 and Z16..Z28 are scratch; the two
-// multiplications of a layer use separate scratch so that they overlap.
+// store of the rows. They take the textbook form with twiddles ω^j, ω^2j, ω^3j
+// (Z2, Z14, Z12; Z6, Z15, Z13 hold their >> 32) and the ω4 of the table as
+// GL512_MULW4, which multiplies by +2^48. For ω4 = −2^48 the caller swaps the
+// rows given as x1 and x3 (DIF: the difference x1 − x3 is the only term that
+// tells them apart) or where the outputs of rows 1 and 3 go (DIT: they differ
+// only in the sign of the ω4 term). Z0..Z11 and Z16..Z28 are scratch.
 
-// DIF4J0_512 is the j = 0 radix-4 DIF butterfly, where only (x1 − x3) needs a
-// twiddle, ω4 in Z12 and Z12 >> 32 in Z13.
-#define DIF4J0_512 \
-	VMOVDQU64 (R12), Z16                             \
-	VMOVDQU64 (CX), Z17                              \
-	VMOVDQU64 (R12)(R9*2), Z18                       \
-	VMOVDQU64 (CX)(R9*2), Z19                        \
-	GL512_ADD(Z16, Z18, Z20, Z4)                     \
-	GL512_SUB(Z16, Z18, Z21)                         \
-	GL512_ADD(Z17, Z19, Z22, Z4)                     \
-	GL512_SUB(Z17, Z19, Z5)                          \
-	GL512_MULH(Z5, Z12, Z13, Z23, Z7, Z8, Z9, Z10)   \
-	GL512_ADD(Z20, Z22, Z0, Z4)                      \
-	GL512_SUB(Z20, Z22, Z1)                          \
-	GL512_ADD(Z21, Z23, Z3, Z4)                      \
-	GL512_SUB(Z21, Z23, Z5)                          \
-	VMOVDQU64 Z0, (R12)                              \
-	VMOVDQU64 Z1, (CX)                               \
-	VMOVDQU64 Z3, (R12)(R9*2)                        \
+// DIF4J0_512 is the j = 0 radix-4 DIF butterfly, all twiddles 1; x1 and x3
+// are loaded from ld1 and ld3.
+#define DIF4J0_512(ld1, ld3) \
+	VMOVDQU64 (R12), Z16         \
+	VMOVDQU64 ld1, Z17           \
+	VMOVDQU64 (R12)(R9*2), Z18   \
+	VMOVDQU64 ld3, Z19           \
+	GL512_SUB(Z17, Z19, Z5)      \
+	GL512_MULW4(Z5, Z23, Z7, Z8) \
+	GL512_ADD(Z16, Z18, Z20, Z4) \
+	GL512_SUB(Z16, Z18, Z21)     \
+	GL512_ADD(Z17, Z19, Z22, Z4) \
+	GL512_ADD(Z20, Z22, Z0, Z4)  \
+	GL512_SUB(Z20, Z22, Z1)      \
+	GL512_ADD(Z21, Z23, Z3, Z4)  \
+	GL512_SUB(Z21, Z23, Z5)      \
+	VMOVDQU64 Z0, (R12)          \
+	VMOVDQU64 Z1, (CX)           \
+	VMOVDQU64 Z3, (R12)(R9*2)    \
 	VMOVDQU64 Z5, (CX)(R9*2)
 
-// DIF4_512 is the radix-4 DIF butterfly: (x0, x2) with Z2, (x1, x3) with Z12,
-// then (x0, x1) and (x2, x3) with Z14; Z6, Z13 and Z15 hold their >> 32.
-#define DIF4_512 \
-	VMOVDQU64 (R12), Z16                             \
-	VMOVDQU64 (CX), Z17                              \
-	VMOVDQU64 (R12)(R9*2), Z18                       \
-	VMOVDQU64 (CX)(R9*2), Z19                        \
-	GL512_SUB(Z16, Z18, Z5)                          \
-	GL512_SUB(Z17, Z19, Z1)                          \
-	GL512_MULH(Z5, Z2, Z6, Z21, Z7, Z8, Z9, Z10)     \
-	GL512_MULH(Z1, Z12, Z13, Z23, Z25, Z26, Z27, Z28) \
-	GL512_ADD(Z16, Z18, Z20, Z4)                     \
-	GL512_ADD(Z17, Z19, Z22, Z4)                     \
-	GL512_SUB(Z20, Z22, Z5)                          \
-	GL512_SUB(Z21, Z23, Z24)                         \
-	GL512_MULH(Z5, Z14, Z15, Z1, Z7, Z8, Z9, Z10)    \
-	GL512_MULH(Z24, Z14, Z15, Z11, Z25, Z26, Z27, Z28) \
-	GL512_ADD(Z20, Z22, Z0, Z4)                      \
-	GL512_ADD(Z21, Z23, Z3, Z4)                      \
-	VMOVDQU64 Z0, (R12)                              \
-	VMOVDQU64 Z1, (CX)                               \
-	VMOVDQU64 Z3, (R12)(R9*2)                        \
-	VMOVDQU64 Z11, (CX)(R9*2)
+// DIF4_512 is the radix-4 DIF butterfly: row 0 gets (x0 + x2) + (x1 + x3),
+// row 1 ((x0 + x2) − (x1 + x3))·ω^2j, rows 2 and 3 ((x0 − x2) ± ω4(x1 − x3))
+// times ω^j and ω^3j; x1 and x3 are loaded from ld1 and ld3.
+#define DIF4_512(ld1, ld3) \
+	VMOVDQU64 (R12), Z16                               \
+	VMOVDQU64 ld1, Z17                                 \
+	VMOVDQU64 (R12)(R9*2), Z18                         \
+	VMOVDQU64 ld3, Z19                                 \
+	GL512_SUB(Z17, Z19, Z5)                            \
+	GL512_MULW4(Z5, Z23, Z7, Z8)                       \
+	GL512_ADD(Z16, Z18, Z20, Z4)                       \
+	GL512_SUB(Z16, Z18, Z21)                           \
+	GL512_ADD(Z17, Z19, Z22, Z4)                       \
+	GL512_SUB(Z20, Z22, Z1)                            \
+	GL512_ADD(Z21, Z23, Z3, Z4)                        \
+	GL512_SUB(Z21, Z23, Z5)                            \
+	GL512_ADD(Z20, Z22, Z0, Z4)                        \
+	GL512_MULH(Z1, Z14, Z15, Z11, Z7, Z8, Z9, Z10)     \
+	GL512_MULH(Z3, Z2, Z6, Z24, Z25, Z26, Z27, Z28)    \
+	GL512_MULH(Z5, Z12, Z13, Z19, Z16, Z17, Z18, Z23)  \
+	VMOVDQU64 Z0, (R12)                                \
+	VMOVDQU64 Z11, (CX)                                \
+	VMOVDQU64 Z24, (R12)(R9*2)                         \
+	VMOVDQU64 Z19, (CX)(R9*2)
 
-// DIT4J0_512 is the j = 0 radix-4 DIT butterfly: only x3 of the second layer
-// needs a twiddle, ω4 in Z12 and Z12 >> 32 in Z13.
-#define DIT4J0_512 \
-	VMOVDQU64 (R12), Z16                             \
-	VMOVDQU64 (CX), Z17                              \
-	VMOVDQU64 (R12)(R9*2), Z18                       \
-	VMOVDQU64 (CX)(R9*2), Z19                        \
-	GL512_ADD(Z16, Z17, Z20, Z4)                     \
-	GL512_SUB(Z16, Z17, Z21)                         \
-	GL512_ADD(Z18, Z19, Z22, Z4)                     \
-	GL512_SUB(Z18, Z19, Z5)                          \
-	GL512_MULH(Z5, Z12, Z13, Z23, Z7, Z8, Z9, Z10)   \
-	GL512_ADD(Z20, Z22, Z0, Z4)                      \
-	GL512_SUB(Z20, Z22, Z1)                          \
-	GL512_ADD(Z21, Z23, Z3, Z4)                      \
-	GL512_SUB(Z21, Z23, Z5)                          \
-	VMOVDQU64 Z0, (R12)                              \
-	VMOVDQU64 Z3, (CX)                               \
-	VMOVDQU64 Z1, (R12)(R9*2)                        \
-	VMOVDQU64 Z5, (CX)(R9*2)
+// DIT4J0_512 is the j = 0 radix-4 DIT butterfly, all twiddles 1; the outputs
+// of rows 1 and 3 are stored to st1 and st3.
+#define DIT4J0_512(st1, st3) \
+	VMOVDQU64 (R12), Z16         \
+	VMOVDQU64 (CX), Z17          \
+	VMOVDQU64 (R12)(R9*2), Z18   \
+	VMOVDQU64 (CX)(R9*2), Z19    \
+	GL512_SUB(Z18, Z19, Z5)      \
+	GL512_MULW4(Z5, Z23, Z7, Z8) \
+	GL512_ADD(Z16, Z17, Z20, Z4) \
+	GL512_SUB(Z16, Z17, Z21)     \
+	GL512_ADD(Z18, Z19, Z22, Z4) \
+	GL512_ADD(Z20, Z22, Z0, Z4)  \
+	GL512_SUB(Z20, Z22, Z1)      \
+	GL512_ADD(Z21, Z23, Z3, Z4)  \
+	GL512_SUB(Z21, Z23, Z5)      \
+	VMOVDQU64 Z0, (R12)          \
+	VMOVDQU64 Z3, st1            \
+	VMOVDQU64 Z1, (R12)(R9*2)    \
+	VMOVDQU64 Z5, st3
 
-// DIT4_512 is the radix-4 DIT butterfly: (x0, x1) and (x2, x3) with Z14,
-// then (x0, x2) with Z2 and (x1, x3) with Z12; Z15, Z6 and Z13 hold their
-// >> 32.
-#define DIT4_512 \
-	VMOVDQU64 (CX), Z17                              \
-	VMOVDQU64 (CX)(R9*2), Z19                        \
-	GL512_MULH(Z17, Z14, Z15, Z11, Z7, Z8, Z9, Z10)  \
-	GL512_MULH(Z19, Z14, Z15, Z24, Z25, Z26, Z27, Z28) \
-	VMOVDQU64 (R12), Z16                             \
-	VMOVDQU64 (R12)(R9*2), Z18                       \
-	GL512_ADD(Z18, Z24, Z22, Z4)                     \
-	GL512_SUB(Z18, Z24, Z23)                         \
-	GL512_ADD(Z16, Z11, Z20, Z4)                     \
-	GL512_SUB(Z16, Z11, Z21)                         \
-	GL512_MULH(Z22, Z2, Z6, Z11, Z7, Z8, Z9, Z10)    \
-	GL512_MULH(Z23, Z12, Z13, Z24, Z25, Z26, Z27, Z28) \
-	GL512_ADD(Z20, Z11, Z0, Z4)                      \
-	GL512_SUB(Z20, Z11, Z1)                          \
-	GL512_ADD(Z21, Z24, Z3, Z4)                      \
-	GL512_SUB(Z21, Z24, Z5)                          \
-	VMOVDQU64 Z0, (R12)                              \
-	VMOVDQU64 Z3, (CX)                               \
-	VMOVDQU64 Z1, (R12)(R9*2)                        \
-	VMOVDQU64 Z5, (CX)(R9*2)
+// DIT4_512 is the radix-4 DIT butterfly: with x1·ω^2j, x2·ω^j and x3·ω^3j,
+// rows 0 and 2 get (x0 + x1') ± (x2' + x3'), rows 1 and 3 (x0 − x1') ±
+// ω4(x2' − x3'), stored to st1 and st3.
+#define DIT4_512(st1, st3) \
+	VMOVDQU64 (CX), Z17                                \
+	VMOVDQU64 (R12)(R9*2), Z18                         \
+	VMOVDQU64 (CX)(R9*2), Z19                          \
+	GL512_MULH(Z17, Z14, Z15, Z11, Z7, Z8, Z9, Z10)    \
+	GL512_MULH(Z18, Z2, Z6, Z24, Z25, Z26, Z27, Z28)   \
+	GL512_MULH(Z19, Z12, Z13, Z22, Z0, Z1, Z3, Z5)     \
+	VMOVDQU64 (R12), Z16                               \
+	GL512_SUB(Z24, Z22, Z5)                            \
+	GL512_MULW4(Z5, Z23, Z7, Z8)                       \
+	GL512_ADD(Z16, Z11, Z20, Z4)                       \
+	GL512_SUB(Z16, Z11, Z21)                           \
+	GL512_ADD(Z24, Z22, Z18, Z4)                       \
+	GL512_ADD(Z20, Z18, Z0, Z4)                        \
+	GL512_SUB(Z20, Z18, Z1)                            \
+	GL512_ADD(Z21, Z23, Z3, Z4)                        \
+	GL512_SUB(Z21, Z23, Z5)                            \
+	VMOVDQU64 Z0, (R12)                                \
+	VMOVDQU64 Z3, st1                                  \
+	VMOVDQU64 Z1, (R12)(R9*2)                          \
+	VMOVDQU64 Z5, st3
 
 // TRANSPOSE256 transposes the 4×4 matrix with rows a, b, c, d into columns
 // w, x, y, z (w holds element 0 of every row), using t0..t3.

@@ -15,11 +15,12 @@
 // pairing rows h apart (DIF) or the second (DIT), and j the offset of the
 // butterfly's first row in its group: R9 = 64h/2 (DIF) or 64h (DIT), the
 // distance from x0 to x1; AX = 4·R9, from one group to the next; R10 = end of
-// the block; R11 = j·R8, the offset of the twiddle of the layer whose stride
-// R8 is; R14 = &tw[m/4] = &ω4, so that the butterfly of x1 and x3, whose
-// twiddle is tw[j·R8/8 + m/4] (ω4 times that of x0 and x2), reads
-// (R14)(R11*1). Odd log2 m leaves one layer
-// of butterflies with twiddle 1: the last for DIF, the first for DIT.
+// the block; R11 = j·R8, the offset of ω^j in the table for the layer whose
+// stride R8 is; R14 = &tw[m/4] = &ω4, compared with 2^16, the Montgomery form
+// of −2^48, to pick the loops for that sign; R15 = 4m, the table's m/2
+// entries in bytes. ω^3j may lie past them, where ω^i = −ω^(i − m/2). Odd
+// log2 m leaves one layer of butterflies with twiddle 1: the last for DIF,
+// the first for DIT.
 
 // func difAVX512(a *E, m int, tw *E)
 TEXT ·difAVX512(SB), NOSPLIT, $0-24
@@ -31,6 +32,7 @@ TEXT ·difAVX512(SB), NOSPLIT, $0-24
 	SHLQ $6, R10
 	ADDQ DI, R10
 	LEAQ (DX)(CX*2), R14
+	LEAQ (CX*4), R15
 	MOVQ CX, BX
 	SHRQ $1, BX
 	MOVQ $8, R8
@@ -38,19 +40,29 @@ TEXT ·difAVX512(SB), NOSPLIT, $0-24
 	JB   dif512Last
 
 dif512Layer:
-	MOVQ         BX, R9
-	SHLQ         $5, R9
-	LEAQ         (R9*4), AX
-	VPBROADCASTQ (R14), Z12
-	GL512_MUL_HI(Z12, Z13)
-	MOVQ         DI, R12
+	MOVQ BX, R9
+	SHLQ $5, R9
+	LEAQ (R9*4), AX
+	MOVQ DI, R12
+	CMPQ (R14), $0x10000
+	JEQ  dif512J0Neg
 
 dif512J0:
 	LEAQ (R12)(R9*1), CX
-	DIF4J0_512
+	DIF4J0_512((CX), (CX)(R9*2))
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dif512J0
+	JMP  dif512JStart
+
+dif512J0Neg:
+	LEAQ (R12)(R9*1), CX
+	DIF4J0_512((CX)(R9*2), (CX))
+	ADDQ AX, R12
+	CMPQ R12, R10
+	JB   dif512J0Neg
+
+dif512JStart:
 	LEAQ 64(DI), R13
 	LEAQ (DI)(R9*1), SI
 	XORQ R11, R11
@@ -60,19 +72,41 @@ dif512J:
 	JAE          dif512Next
 	ADDQ         R8, R11
 	VPBROADCASTQ (DX)(R11*1), Z2
-	VPBROADCASTQ (R14)(R11*1), Z12
 	VPBROADCASTQ (DX)(R11*2), Z14
+	LEAQ         (R11)(R11*2), CX
+	CMPQ         CX, R15
+	JAE          dif512W3Wrap
+	VPBROADCASTQ (DX)(CX*1), Z12
+	JMP          dif512W3Done
+
+dif512W3Wrap:
+	SUBQ         R15, CX
+	VPBROADCASTQ (DX)(CX*1), Z12
+	VPSUBQ       Z12, Z31, Z12
+
+dif512W3Done:
 	GL512_MUL_HI(Z2, Z6)
 	GL512_MUL_HI(Z12, Z13)
 	GL512_MUL_HI(Z14, Z15)
 	MOVQ         R13, R12
+	CMPQ         (R14), $0x10000
+	JEQ          dif512SNeg
 
 dif512S:
 	LEAQ (R12)(R9*1), CX
-	DIF4_512
+	DIF4_512((CX), (CX)(R9*2))
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dif512S
+	ADDQ $64, R13
+	JMP  dif512J
+
+dif512SNeg:
+	LEAQ (R12)(R9*1), CX
+	DIF4_512((CX)(R9*2), (CX))
+	ADDQ AX, R12
+	CMPQ R12, R10
+	JB   dif512SNeg
 	ADDQ $64, R13
 	JMP  dif512J
 
@@ -108,6 +142,7 @@ TEXT ·ditAVX512(SB), NOSPLIT, $0-24
 	SHLQ  $6, R10
 	ADDQ  DI, R10
 	LEAQ  (DX)(CX*2), R14
+	LEAQ  (CX*4), R15
 	MOVQ  $1, BX
 	LEAQ  (CX)(CX*1), R8
 	BSFQ  CX, AX
@@ -125,21 +160,31 @@ dit512Pairs:
 	SHRQ $1, R8
 
 dit512Layer:
-	CMPQ         R8, $8
-	JB           dit512Done
-	MOVQ         BX, R9
-	SHLQ         $6, R9
-	LEAQ         (R9*4), AX
-	VPBROADCASTQ (R14), Z12
-	GL512_MUL_HI(Z12, Z13)
-	MOVQ         DI, R12
+	CMPQ R8, $8
+	JB   dit512Done
+	MOVQ BX, R9
+	SHLQ $6, R9
+	LEAQ (R9*4), AX
+	MOVQ DI, R12
+	CMPQ (R14), $0x10000
+	JEQ  dit512J0Neg
 
 dit512J0:
 	LEAQ (R12)(R9*1), CX
-	DIT4J0_512
+	DIT4J0_512((CX), (CX)(R9*2))
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dit512J0
+	JMP  dit512JStart
+
+dit512J0Neg:
+	LEAQ (R12)(R9*1), CX
+	DIT4J0_512((CX)(R9*2), (CX))
+	ADDQ AX, R12
+	CMPQ R12, R10
+	JB   dit512J0Neg
+
+dit512JStart:
 	LEAQ 64(DI), R13
 	LEAQ (DI)(R9*1), SI
 	XORQ R11, R11
@@ -149,19 +194,41 @@ dit512J:
 	JAE          dit512Next
 	ADDQ         R8, R11
 	VPBROADCASTQ (DX)(R11*1), Z2
-	VPBROADCASTQ (R14)(R11*1), Z12
 	VPBROADCASTQ (DX)(R11*2), Z14
+	LEAQ         (R11)(R11*2), CX
+	CMPQ         CX, R15
+	JAE          dit512W3Wrap
+	VPBROADCASTQ (DX)(CX*1), Z12
+	JMP          dit512W3Done
+
+dit512W3Wrap:
+	SUBQ         R15, CX
+	VPBROADCASTQ (DX)(CX*1), Z12
+	VPSUBQ       Z12, Z31, Z12
+
+dit512W3Done:
 	GL512_MUL_HI(Z2, Z6)
 	GL512_MUL_HI(Z12, Z13)
 	GL512_MUL_HI(Z14, Z15)
 	MOVQ         R13, R12
+	CMPQ         (R14), $0x10000
+	JEQ          dit512SNeg
 
 dit512S:
 	LEAQ (R12)(R9*1), CX
-	DIT4_512
+	DIT4_512((CX), (CX)(R9*2))
 	ADDQ AX, R12
 	CMPQ R12, R10
 	JB   dit512S
+	ADDQ $64, R13
+	JMP  dit512J
+
+dit512SNeg:
+	LEAQ (R12)(R9*1), CX
+	DIT4_512((CX)(R9*2), (CX))
+	ADDQ AX, R12
+	CMPQ R12, R10
+	JB   dit512SNeg
 	ADDQ $64, R13
 	JMP  dit512J
 

@@ -1,6 +1,7 @@
 package gl64
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -54,16 +55,18 @@ func TestNTTKernelsMatchGeneric(t *testing.T) {
 	for b, k := range nttBackends(t) {
 		for logm := 0; logm <= 11; logm++ {
 			m := 1 << logm
-			tw := rootTable(m)
-			x := randVec(r, 8*m)
-			for name, f := range map[string][2]func(a, tw []E){
-				"DIF": {k.DIF, GenericNTT.DIF},
-				"DIT": {k.DIT, GenericNTT.DIT},
-			} {
-				got, want := append([]E(nil), x...), append([]E(nil), x...)
-				f[0](got, tw)
-				f[1](want, tw)
-				equalVec(t, name, b, got, want)
+			// The inverse root's table has the other sign of ω4 = ±2^48.
+			for _, tw := range [][]E{rootTable(m), inverseTable(rootTable(m))} {
+				x := randVec(r, 8*m)
+				for name, f := range map[string][2]func(a, tw []E){
+					"DIF": {k.DIF, GenericNTT.DIF},
+					"DIT": {k.DIT, GenericNTT.DIT},
+				} {
+					got, want := append([]E(nil), x...), append([]E(nil), x...)
+					f[0](got, tw)
+					f[1](want, tw)
+					equalVec(t, name, b, got, want)
+				}
 			}
 		}
 		for _, m := range []int{0, 1, 2, 3, 7, 8, 33} {
@@ -95,6 +98,64 @@ func TestNTTKernelsMatchGeneric(t *testing.T) {
 	}
 }
 
+func inverseTable(tw []E) []E {
+	inv := make([]E, len(tw))
+	for i := range tw {
+		inv[i].Inverse(&tw[i])
+	}
+	return inv
+}
+
+// TestFourthRootIsShift pins what the AVX-512 radix-4 butterflies rely on:
+// ω^(m/4) of every table, forward and inverse, is ±2^48, which they multiply
+// by with shifts (a table whose ω4 is not −2^48 is taken as +2^48).
+func TestFourthRootIsShift(t *testing.T) {
+	var plus, minus E
+	plus.SetUint64(1 << 48)
+	minus.Neg(&plus)
+	for logm := 2; logm <= 32; logm++ {
+		w, err := goldilocks.Generator(uint64(1) << logm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w4, inv E
+		w4.Exp(w, new(big.Int).Lsh(big.NewInt(1), uint(logm-2)))
+		inv.Inverse(&w4)
+		if !(w4 == plus && inv == minus) && !(w4 == minus && inv == plus) {
+			t.Fatalf("m=2^%d: ω^(m/4) = %v and its inverse %v are not ±2^48", logm, w4.String(), inv.String())
+		}
+	}
+}
+
+// TestNTTFourthRootEdges feeds the ω4 multiplication the words where its
+// borrows and carries change: those with low 16 bits zero, and the extremes.
+func TestNTTFourthRootEdges(t *testing.T) {
+	words := append([]uint64{1 << 16, 1 << 48, 0xFFFF << 48, Q - 1<<16, 0xFFFF_FFFF_0000_0000, 1<<48 - 1}, edges...)
+	for b, k := range nttBackends(t) {
+		for _, m := range []int{4, 16} {
+			for _, tw := range [][]E{rootTable(m), inverseTable(rootTable(m))} {
+				for _, w := range words {
+					x := make([]E, 8*m)
+					for c := range 8 {
+						// x1 − x3 = w in one lane, −w in another, w − 1 in a third.
+						x[8+c][0] = w
+						x[8*3+c][0] = []uint64{0, w, 1, Q - 1, 0, 0, 0, 0}[c]
+					}
+					for name, f := range map[string][2]func(a, tw []E){
+						"DIF": {k.DIF, GenericNTT.DIF},
+						"DIT": {k.DIT, GenericNTT.DIT},
+					} {
+						got, want := append([]E(nil), x...), append([]E(nil), x...)
+						f[0](got, tw)
+						f[1](want, tw)
+						equalVec(t, name, b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestGenericNTTRoundTrip pins the contract of the reference itself: DIT after
 // DIF with the inverse root multiplies every column by m.
 func TestGenericNTTRoundTrip(t *testing.T) {
@@ -102,10 +163,7 @@ func TestGenericNTTRoundTrip(t *testing.T) {
 	for logm := 0; logm <= 8; logm++ {
 		m := 1 << logm
 		tw := rootTable(m)
-		inv := make([]E, len(tw))
-		for i := range tw {
-			inv[i].Inverse(&tw[i])
-		}
+		inv := inverseTable(tw)
 		x := randVec(r, 8*m)
 		y := append([]E(nil), x...)
 		GenericNTT.DIF(y, tw)
