@@ -44,7 +44,7 @@ test-arm64:
 # Kernel benchmarks; compare runs with benchstat.
 bench:
 	mkdir -p bench/out
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./kernels/... | tee bench/out/bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./kernels/... | tee bench/out/bench.txt
 
 # A short fuzzing pass over every fuzz target.
 FUZZTIME ?= 20s
