@@ -4,9 +4,80 @@
 #include "gl64_amd64.h"
 
 // Every loop takes n > 0, a multiple of its lane count, and walks the slices
-// with one index register AX counted in elements. The AVX-512 loops handle two
-// vectors per iteration, so independent Montgomery chains overlap and the loop
-// overhead halves, and finish with one more vector when n/8 is odd.
+// with one index register AX counted in elements.
+//
+// LOOP512 runs an AVX-512 kernel over n = BX elements: two vectors per
+// iteration, so independent Montgomery chains overlap and the loop overhead
+// halves, then one more vector when n/8 is odd. STEP(off, acc, r0, ..., r7)
+// handles the 8 elements at byte offset off from element AX with scratch
+// registers r0..r7 and accumulator acc; the two vectors of a pair get disjoint
+// registers (Z0–Z7 and Z20, Z8–Z15 and Z21). Z16 and Z17 are left to the
+// kernel for a broadcast scalar and its high half.
+#define LOOP512(STEP) \
+	XORQ AX, AX                                            \
+	MOVQ BX, CX                                            \
+	ANDQ $-16, CX                                          \
+	JZ   one                                               \
+pair:                                                      \
+	STEP(0, Z20, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)           \
+	STEP(64, Z21, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)    \
+	ADDQ $16, AX                                           \
+	CMPQ AX, CX                                            \
+	JLT  pair                                              \
+one:                                                       \
+	CMPQ AX, BX                                            \
+	JGE  done                                              \
+	STEP(0, Z20, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)           \
+done:
+
+// res = a + b, with res, a, b in DI, SI, DX.
+#define ADD512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0 \
+	VMOVDQU64 off(DX)(AX*8), r1 \
+	GL512_ADD(r0, r1, r0, r2)   \
+	VMOVDQU64 r0, off(DI)(AX*8)
+
+// res = a − b.
+#define SUB512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0 \
+	VMOVDQU64 off(DX)(AX*8), r1 \
+	GL512_SUB(r0, r1, r0)       \
+	VMOVDQU64 r0, off(DI)(AX*8)
+
+// res = a · b.
+#define MUL512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0            \
+	VMOVDQU64 off(DX)(AX*8), r1            \
+	GL512_MUL_HI(r1, r2)                   \
+	GL512_MULH(r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 r3, off(DI)(AX*8)
+
+// res = s · a, s broadcast in Z16 and its high half in Z17.
+#define SCALARMUL512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0                 \
+	GL512_MULH(r0, Z16, Z17, r3, r4, r5, r6, r7) \
+	VMOVDQU64 r3, off(DI)(AX*8)
+
+// y += s · x, with y in DI and x in SI.
+#define MULADD512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0                 \
+	GL512_MULH(r0, Z16, Z17, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(DI)(AX*8), r1                 \
+	GL512_ADD(r1, r3, r1, r4)                   \
+	VMOVDQU64 r1, off(DI)(AX*8)
+
+// acc += a · b.
+#define INNER512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0            \
+	VMOVDQU64 off(DX)(AX*8), r1            \
+	GL512_MUL_HI(r1, r2)                   \
+	GL512_MULH(r0, r1, r2, r3, r4, r5, r6, r7) \
+	GL512_ADD(acc, r3, acc, r4)
+
+// acc += a.
+#define SUM512(off, acc, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMOVDQU64 off(SI)(AX*8), r0 \
+	GL512_ADD(acc, r0, acc, r4)
 
 // func addVecAVX512(res, a, b *E, n int)
 TEXT ·addVecAVX512(SB), NOSPLIT, $0-32
@@ -15,33 +86,7 @@ TEXT ·addVecAVX512(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL512_CONSTS(AX)
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z3
-	VMOVDQU64 (DX)(AX*8), Z1
-	VMOVDQU64 64(DX)(AX*8), Z4
-	GL512_ADD(Z0, Z1, Z0, Z2)
-	GL512_ADD(Z3, Z4, Z3, Z5)
-	VMOVDQU64 Z0, (DI)(AX*8)
-	VMOVDQU64 Z3, 64(DI)(AX*8)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 (DX)(AX*8), Z1
-	GL512_ADD(Z0, Z1, Z0, Z2)
-	VMOVDQU64 Z0, (DI)(AX*8)
-
-done:
+	LOOP512(ADD512)
 	VZEROUPPER
 	RET
 
@@ -52,33 +97,7 @@ TEXT ·subVecAVX512(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL512_CONSTS(AX)
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z3
-	VMOVDQU64 (DX)(AX*8), Z1
-	VMOVDQU64 64(DX)(AX*8), Z4
-	GL512_SUB(Z0, Z1, Z0)
-	GL512_SUB(Z3, Z4, Z3)
-	VMOVDQU64 Z0, (DI)(AX*8)
-	VMOVDQU64 Z3, 64(DI)(AX*8)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 (DX)(AX*8), Z1
-	GL512_SUB(Z0, Z1, Z0)
-	VMOVDQU64 Z0, (DI)(AX*8)
-
-done:
+	LOOP512(SUB512)
 	VZEROUPPER
 	RET
 
@@ -89,36 +108,7 @@ TEXT ·mulVecAVX512(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL512_CONSTS(AX)
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z8
-	VMOVDQU64 (DX)(AX*8), Z1
-	VMOVDQU64 64(DX)(AX*8), Z9
-	GL512_MUL_HI(Z1, Z2)
-	GL512_MUL_HI(Z9, Z10)
-	GL512_MULH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
-	GL512_MULH(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
-	VMOVDQU64 Z3, (DI)(AX*8)
-	VMOVDQU64 Z11, 64(DI)(AX*8)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 (DX)(AX*8), Z1
-	GL512_MUL_HI(Z1, Z2)
-	GL512_MULH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
-	VMOVDQU64 Z3, (DI)(AX*8)
-
-done:
+	LOOP512(MUL512)
 	VZEROUPPER
 	RET
 
@@ -131,30 +121,7 @@ TEXT ·scalarMulVecAVX512(SB), NOSPLIT, $0-32
 	GL512_CONSTS(AX)
 	VPBROADCASTQ DX, Z16
 	GL512_MUL_HI(Z16, Z17)
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z8
-	GL512_MULH(Z0, Z16, Z17, Z3, Z4, Z5, Z6, Z7)
-	GL512_MULH(Z8, Z16, Z17, Z11, Z12, Z13, Z14, Z15)
-	VMOVDQU64 Z3, (DI)(AX*8)
-	VMOVDQU64 Z11, 64(DI)(AX*8)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	GL512_MULH(Z0, Z16, Z17, Z3, Z4, Z5, Z6, Z7)
-	VMOVDQU64 Z3, (DI)(AX*8)
-
-done:
+	LOOP512(SCALARMUL512)
 	VZEROUPPER
 	RET
 
@@ -167,43 +134,14 @@ TEXT ·mulAddVecAVX512(SB), NOSPLIT, $0-32
 	GL512_CONSTS(AX)
 	VPBROADCASTQ DX, Z16
 	GL512_MUL_HI(Z16, Z17)
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z8
-	GL512_MULH(Z0, Z16, Z17, Z3, Z4, Z5, Z6, Z7)
-	GL512_MULH(Z8, Z16, Z17, Z11, Z12, Z13, Z14, Z15)
-	VMOVDQU64 (DI)(AX*8), Z1
-	VMOVDQU64 64(DI)(AX*8), Z9
-	GL512_ADD(Z1, Z3, Z1, Z4)
-	GL512_ADD(Z9, Z11, Z9, Z12)
-	VMOVDQU64 Z1, (DI)(AX*8)
-	VMOVDQU64 Z9, 64(DI)(AX*8)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	GL512_MULH(Z0, Z16, Z17, Z3, Z4, Z5, Z6, Z7)
-	VMOVDQU64 (DI)(AX*8), Z1
-	GL512_ADD(Z1, Z3, Z1, Z4)
-	VMOVDQU64 Z1, (DI)(AX*8)
-
-done:
+	LOOP512(MULADD512)
 	VZEROUPPER
 	RET
 
 // func innerVecAVX512(acc *[8]uint64, a, b *E, n int)
 //
-// Two accumulators, one per vector of a pair, keep the additions off a single
-// dependency chain; they are folded together before the lanes are stored.
+// The two vectors of a pair add into separate accumulators, keeping the
+// additions off a single dependency chain; they are folded before the store.
 TEXT ·innerVecAVX512(SB), NOSPLIT, $0-32
 	MOVQ acc+0(FP), DI
 	MOVQ a+8(FP), SI
@@ -212,36 +150,7 @@ TEXT ·innerVecAVX512(SB), NOSPLIT, $0-32
 	GL512_CONSTS(AX)
 	VPXORQ Z20, Z20, Z20
 	VPXORQ Z21, Z21, Z21
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z8
-	VMOVDQU64 (DX)(AX*8), Z1
-	VMOVDQU64 64(DX)(AX*8), Z9
-	GL512_MUL_HI(Z1, Z2)
-	GL512_MUL_HI(Z9, Z10)
-	GL512_MULH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
-	GL512_MULH(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
-	GL512_ADD(Z20, Z3, Z20, Z4)
-	GL512_ADD(Z21, Z11, Z21, Z12)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 (DX)(AX*8), Z1
-	GL512_MUL_HI(Z1, Z2)
-	GL512_MULH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
-	GL512_ADD(Z20, Z3, Z20, Z4)
-
-done:
+	LOOP512(INNER512)
 	GL512_ADD(Z20, Z21, Z20, Z4)
 	VMOVDQU64 Z20, (DI)
 	VZEROUPPER
@@ -255,27 +164,7 @@ TEXT ·sumVecAVX512(SB), NOSPLIT, $0-24
 	GL512_CONSTS(AX)
 	VPXORQ Z20, Z20, Z20
 	VPXORQ Z21, Z21, Z21
-	XORQ AX, AX
-	MOVQ BX, CX
-	ANDQ $-16, CX
-	JZ   one
-
-pair:
-	VMOVDQU64 (SI)(AX*8), Z0
-	VMOVDQU64 64(SI)(AX*8), Z1
-	GL512_ADD(Z20, Z0, Z20, Z4)
-	GL512_ADD(Z21, Z1, Z21, Z5)
-	ADDQ $16, AX
-	CMPQ AX, CX
-	JLT  pair
-
-one:
-	CMPQ AX, BX
-	JGE  done
-	VMOVDQU64 (SI)(AX*8), Z0
-	GL512_ADD(Z20, Z0, Z20, Z4)
-
-done:
+	LOOP512(SUM512)
 	GL512_ADD(Z20, Z21, Z20, Z4)
 	VMOVDQU64 Z20, (DI)
 	VZEROUPPER
