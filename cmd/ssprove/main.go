@@ -98,7 +98,7 @@ pure Go, AVX-512, AVX2, NEON, ICICLE or CUDA, chosen with --accel or SSPROVE_ACC
 	root.PersistentFlags().Var(&opts.accel, "accel",
 		"kernel backend: auto, go, avx2, avx512, neon, icicle or cuda (default: $"+accel.EnvVar+", else auto)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newInfo(), newBench())
+	root.AddCommand(newInfo(), newBench(), newWasm())
 	return root
 }
 

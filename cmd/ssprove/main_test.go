@@ -31,6 +31,9 @@ func TestExitCodes(t *testing.T) {
 		{"bench bad kind", []string{"bench", "msm"}, 2, "", `unknown benchmark "msm"`},
 		{"bench size too big", []string{"bench", "ntt", "--log-size", "40"}, 2, "", "out of range"},
 		{"bench bad size", []string{"bench", "ntt", "--log-size", "x"}, 2, "", "invalid argument"},
+		{"spectest", []string{"wasm", "spectest", "../../../shared/testdata/wasm-spec/json"}, 0, "0 failed", ""},
+		{"spectest without dir", []string{"wasm", "spectest"}, 2, "", "spectest needs one directory"},
+		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
