@@ -107,3 +107,20 @@ func (r *reader) count(what string, limit int) (int, error) {
 	}
 	return int(n), nil
 }
+
+// vec reads a vector: a count of at most limit items, which count checks
+// against the bytes left before anything is allocated, then each item with
+// item. An empty vector is nil.
+func vec[T any](r *reader, what string, limit int, item func() (T, error)) ([]T, error) {
+	n, err := r.count(what, limit)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	out := make([]T, n)
+	for i := range out {
+		if out[i], err = item(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

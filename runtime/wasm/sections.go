@@ -17,142 +17,101 @@ func (d *decoder) customSection() error {
 	return nil
 }
 
-func (d *decoder) typeSection() error {
+func (d *decoder) typeSection() (err error) {
+	d.m.Types, err = vec(d.r, "types", d.lim.MaxTypes, d.funcType)
+	return err
+}
+
+func (d *decoder) funcType() (FuncType, error) {
 	r := d.r
-	n, err := r.count("types", d.lim.MaxTypes)
+	off := r.pos
+	form, err := r.byte()
 	if err != nil {
-		return err
+		return FuncType{}, err
 	}
-	d.m.Types = make([]FuncType, n)
-	for i := range d.m.Types {
-		off := r.pos
-		form, err := r.byte()
-		if err != nil {
-			return err
-		}
-		switch form {
-		case 0x60:
-		case 0x4e, 0x4f, 0x50, 0x5e, 0x5f:
-			return r.unsupported(off, FeatureGC, fmt.Sprintf("type form %#02x", form))
-		default:
-			return r.errorf(off, "malformed function type form %#02x", form)
-		}
-		if d.m.Types[i].Params, err = d.valTypes("parameters"); err != nil {
-			return err
-		}
-		if d.m.Types[i].Results, err = d.valTypes("results"); err != nil {
-			return err
-		}
+	switch form {
+	case 0x60:
+	case 0x4e, 0x4f, 0x50, 0x5e, 0x5f:
+		return FuncType{}, r.unsupported(off, FeatureGC, fmt.Sprintf("type form %#02x", form))
+	default:
+		return FuncType{}, r.errorf(off, "malformed function type form %#02x", form)
 	}
-	return nil
+	var t FuncType
+	if t.Params, err = d.valTypes("parameters"); err != nil {
+		return FuncType{}, err
+	}
+	if t.Results, err = d.valTypes("results"); err != nil {
+		return FuncType{}, err
+	}
+	return t, nil
 }
 
 func (d *decoder) valTypes(what string) ([]ValType, error) {
-	n, err := d.r.count(what, d.lim.MaxParams)
-	if err != nil || n == 0 {
-		return nil, err
-	}
-	ts := make([]ValType, n)
-	for i := range ts {
-		if ts[i], err = readValType(d.r); err != nil {
-			return nil, err
-		}
-	}
-	return ts, nil
+	return vec(d.r, what, d.lim.MaxParams, func() (ValType, error) { return readValType(d.r) })
 }
 
-func (d *decoder) importSection() error {
+func (d *decoder) importSection() (err error) {
+	d.m.Imports, err = vec(d.r, "imports", d.lim.MaxImports, d.importEntry)
+	return err
+}
+
+func (d *decoder) importEntry() (Import, error) {
 	r := d.r
-	n, err := r.count("imports", d.lim.MaxImports)
+	var im Import
+	var err error
+	im.Offset = r.pos
+	if im.Module, err = r.name(); err != nil {
+		return im, err
+	}
+	if im.Name, err = r.name(); err != nil {
+		return im, err
+	}
+	kindOff := r.pos
+	kind, err := r.byte()
 	if err != nil {
-		return err
+		return im, err
 	}
-	d.m.Imports = make([]Import, n)
-	for i := range d.m.Imports {
-		im := &d.m.Imports[i]
-		im.Offset = r.pos
-		if im.Module, err = r.name(); err != nil {
-			return err
+	im.Kind = ExternKind(kind)
+	switch im.Kind {
+	case ExternFunc:
+		if d.numFuncs++; d.numFuncs > d.lim.MaxFunctions {
+			return im, r.errorf(kindOff, "more than %d functions", d.lim.MaxFunctions)
 		}
-		if im.Name, err = r.name(); err != nil {
-			return err
+		im.TypeIndex, err = r.u32()
+	case ExternTable:
+		im.Table, err = d.tableType()
+	case ExternMemory:
+		im.Memory, err = d.memoryType()
+	case ExternGlobal:
+		if d.numGlobals++; d.numGlobals > d.lim.MaxGlobals {
+			return im, r.errorf(kindOff, "more than %d globals", d.lim.MaxGlobals)
 		}
-		kindOff := r.pos
-		kind, err := r.byte()
-		if err != nil {
-			return err
-		}
-		im.Kind = ExternKind(kind)
-		switch im.Kind {
-		case ExternFunc:
-			if d.numFuncs++; d.numFuncs > d.lim.MaxFunctions {
-				return r.errorf(kindOff, "more than %d functions", d.lim.MaxFunctions)
-			}
-			im.TypeIndex, err = r.u32()
-		case ExternTable:
-			im.Table, err = d.tableType()
-		case ExternMemory:
-			im.Memory, err = d.memoryType()
-		case ExternGlobal:
-			if d.numGlobals++; d.numGlobals > d.lim.MaxGlobals {
-				return r.errorf(kindOff, "more than %d globals", d.lim.MaxGlobals)
-			}
-			im.Global, err = d.globalType()
-		case 4:
-			return r.unsupported(kindOff, FeatureExceptions, "tag import")
-		default:
-			return r.errorf(kindOff, "malformed import kind %d", kind)
-		}
-		if err != nil {
-			return err
-		}
+		im.Global, err = d.globalType()
+	case 4:
+		return im, r.unsupported(kindOff, FeatureExceptions, "tag import")
+	default:
+		return im, r.errorf(kindOff, "malformed import kind %d", kind)
 	}
-	return nil
+	return im, err
 }
 
 func (d *decoder) functionSection() error {
 	r := d.r
 	d.hasFuncSection = true
-	n, err := r.count("functions", d.lim.MaxFunctions-d.numFuncs)
-	if err != nil {
-		return err
-	}
-	d.numFuncs += n
-	d.funcTypeIdx = make([]uint32, n)
-	for i := range d.funcTypeIdx {
-		if d.funcTypeIdx[i], err = r.u32(); err != nil {
-			return err
-		}
-	}
-	return nil
+	var err error
+	d.funcTypeIdx, err = vec(r, "functions", d.lim.MaxFunctions-d.numFuncs, r.u32)
+	d.numFuncs += len(d.funcTypeIdx)
+	return err
 }
 
-func (d *decoder) tableSection() error {
-	n, err := d.r.count("tables", d.r.remaining())
-	if err != nil {
-		return err
-	}
-	d.m.Tables = make([]TableType, n)
-	for i := range d.m.Tables {
-		if d.m.Tables[i], err = d.tableType(); err != nil {
-			return err
-		}
-	}
-	return nil
+func (d *decoder) tableSection() (err error) {
+	d.m.Tables, err = vec(d.r, "tables", d.r.remaining(), d.tableType)
+	return err
 }
 
-func (d *decoder) memorySection() error {
-	n, err := d.r.count("memories", d.r.remaining())
-	if err != nil {
-		return err
-	}
-	d.m.Memories = make([]MemoryType, n)
-	for i := range d.m.Memories {
-		if d.m.Memories[i], err = d.memoryType(); err != nil {
-			return err
-		}
-	}
-	return nil
+func (d *decoder) memorySection() (err error) {
+	d.m.Memories, err = vec(d.r, "memories", d.r.remaining(), d.memoryType)
+	return err
 }
 
 func (d *decoder) tableType() (TableType, error) {
@@ -254,24 +213,18 @@ func (d *decoder) globalType() (GlobalType, error) {
 	return GlobalType{Type: t, Mutable: mut == 1}, nil
 }
 
-func (d *decoder) globalSection() error {
-	r := d.r
-	n, err := r.count("globals", d.lim.MaxGlobals-d.numGlobals)
-	if err != nil {
-		return err
+func (d *decoder) globalSection() (err error) {
+	d.m.Globals, err = vec(d.r, "globals", d.lim.MaxGlobals-d.numGlobals, d.global)
+	d.numGlobals += len(d.m.Globals)
+	return err
+}
+
+func (d *decoder) global() (g Global, err error) {
+	if g.Type, err = d.globalType(); err != nil {
+		return g, err
 	}
-	d.numGlobals += n
-	d.m.Globals = make([]Global, n)
-	for i := range d.m.Globals {
-		g := &d.m.Globals[i]
-		if g.Type, err = d.globalType(); err != nil {
-			return err
-		}
-		if g.Init, err = d.constExpr(); err != nil {
-			return err
-		}
-	}
-	return nil
+	g.Init, err = d.constExpr()
+	return g, err
 }
 
 // constExpr reads instructions up to the end that closes the expression. Which instructions are
@@ -302,37 +255,32 @@ func (d *decoder) constExpr() (ConstExpr, error) {
 	}
 }
 
-func (d *decoder) exportSection() error {
+func (d *decoder) exportSection() (err error) {
+	d.m.Exports, err = vec(d.r, "exports", d.lim.MaxExports, d.export)
+	return err
+}
+
+func (d *decoder) export() (ex Export, err error) {
 	r := d.r
-	n, err := r.count("exports", d.lim.MaxExports)
+	ex.Offset = r.pos
+	if ex.Name, err = r.name(); err != nil {
+		return ex, err
+	}
+	kindOff := r.pos
+	kind, err := r.byte()
 	if err != nil {
-		return err
+		return ex, err
 	}
-	d.m.Exports = make([]Export, n)
-	for i := range d.m.Exports {
-		ex := &d.m.Exports[i]
-		ex.Offset = r.pos
-		if ex.Name, err = r.name(); err != nil {
-			return err
-		}
-		kindOff := r.pos
-		kind, err := r.byte()
-		if err != nil {
-			return err
-		}
-		switch {
-		case kind <= byte(ExternGlobal):
-			ex.Kind = ExternKind(kind)
-		case kind == 4:
-			return r.unsupported(kindOff, FeatureExceptions, "tag export")
-		default:
-			return r.errorf(kindOff, "malformed export kind %d", kind)
-		}
-		if ex.Index, err = r.u32(); err != nil {
-			return err
-		}
+	switch {
+	case kind <= byte(ExternGlobal):
+		ex.Kind = ExternKind(kind)
+	case kind == 4:
+		return ex, r.unsupported(kindOff, FeatureExceptions, "tag export")
+	default:
+		return ex, r.errorf(kindOff, "malformed export kind %d", kind)
 	}
-	return nil
+	ex.Index, err = r.u32()
+	return ex, err
 }
 
 func (d *decoder) startSection() error {
@@ -343,60 +291,48 @@ func (d *decoder) startSection() error {
 	return err
 }
 
-func (d *decoder) elemSection() error {
+func (d *decoder) elemSection() (err error) {
+	d.m.Elems, err = vec(d.r, "element segments", d.lim.MaxSegments, d.elemSegment)
+	return err
+}
+
+func (d *decoder) elemSegment() (seg ElemSegment, err error) {
 	r := d.r
-	n, err := r.count("element segments", d.lim.MaxSegments)
+	off := r.pos
+	flags, err := r.u32()
 	if err != nil {
-		return err
+		return seg, err
 	}
-	d.m.Elems = make([]ElemSegment, n)
-	for i := range d.m.Elems {
-		seg := &d.m.Elems[i]
-		off := r.pos
-		flags, err := r.u32()
+	switch flags {
+	case 0:
+	case 2:
+		if seg.Table, err = r.u32(); err != nil {
+			return seg, err
+		}
+	case 1:
+		return seg, r.unsupported(off, FeatureBulkMemory, "passive element segment")
+	case 3:
+		return seg, r.unsupported(off, FeatureReferenceTypes, "declarative element segment")
+	case 4, 5, 6, 7:
+		return seg, r.unsupported(off, FeatureReferenceTypes, "element segment of expressions")
+	default:
+		return seg, r.errorf(off, "malformed element segment kind %d", flags)
+	}
+	if seg.Offset, err = d.constExpr(); err != nil {
+		return seg, err
+	}
+	if flags == 2 {
+		kindOff := r.pos
+		kind, err := r.byte()
 		if err != nil {
-			return err
+			return seg, err
 		}
-		switch flags {
-		case 0:
-		case 2:
-			if seg.Table, err = r.u32(); err != nil {
-				return err
-			}
-		case 1:
-			return r.unsupported(off, FeatureBulkMemory, "passive element segment")
-		case 3:
-			return r.unsupported(off, FeatureReferenceTypes, "declarative element segment")
-		case 4, 5, 6, 7:
-			return r.unsupported(off, FeatureReferenceTypes, "element segment of expressions")
-		default:
-			return r.errorf(off, "malformed element segment kind %d", flags)
-		}
-		if seg.Offset, err = d.constExpr(); err != nil {
-			return err
-		}
-		if flags == 2 {
-			kindOff := r.pos
-			kind, err := r.byte()
-			if err != nil {
-				return err
-			}
-			if kind != 0 {
-				return r.errorf(kindOff, "malformed element kind %#02x", kind)
-			}
-		}
-		cnt, err := r.count("element segment entries", r.remaining())
-		if err != nil {
-			return err
-		}
-		seg.Funcs = make([]uint32, cnt)
-		for j := range seg.Funcs {
-			if seg.Funcs[j], err = r.u32(); err != nil {
-				return err
-			}
+		if kind != 0 {
+			return seg, r.errorf(kindOff, "malformed element kind %#02x", kind)
 		}
 	}
-	return nil
+	seg.Funcs, err = vec(r, "element segment entries", r.remaining(), r.u32)
+	return seg, err
 }
 
 func (d *decoder) dataCountSection() error {
