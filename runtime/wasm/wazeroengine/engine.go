@@ -1,0 +1,254 @@
+// Package wazeroengine runs WebAssembly modules on wazero, the second engine beside
+// ssprove's own interpreter: the fast path for plain execution, and the reference
+// the interpreter is checked against.
+//
+// wazero is configured to execute exactly what ssprove accepts. Every module goes
+// through [wasm.Load] first and is refused with its error (an
+// *[wasm.UnsupportedError] for floats and other features outside the subset) before
+// wazero sees it; wazero's own feature set is narrowed to the same subset (MVP,
+// mutable globals, sign extension, multi-value, and bulk memory for memory.copy and
+// memory.fill) as a second line. There is no WASI and no start export convention:
+// a module reaches the host only through the [HostModule]s it is given.
+//
+// Determinism is wazero's for the integer subset; what differs between engines is
+// only where the call stack runs out, which is why exhaustion is its own [TrapKind].
+// A context that is done closes the running module: that is a backstop against a
+// runaway host, not a metering mechanism.
+package wazeroengine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/ssprove/ssprove/runtime/wasm"
+)
+
+// features is the wazero counterpart of what wasm.Load accepts. Bulk memory is
+// there for memory.copy and memory.fill (and the data count section); Load refuses
+// its other instructions. Reference types stay off, which also keeps wazero on the
+// MVP instantiation rule: all segment bounds are checked before any is written.
+const features = api.CoreFeaturesV1 |
+	api.CoreFeatureSignExtensionOps |
+	api.CoreFeatureMultiValue |
+	api.CoreFeatureBulkMemoryOperations
+
+// maxPages is the spec's bound on a 32-bit memory: 4 GiB.
+const maxPages = 65536
+
+// Config selects how modules run.
+type Config struct {
+	// Compiler selects wazero's optimizing compiler; false selects its interpreter,
+	// which runs on every platform.
+	Compiler bool
+	// MaxMemoryPages caps every memory, in 64 KiB pages: memory.grow beyond it
+	// fails (returns -1), and a module whose memory starts larger is refused.
+	// A module's declared maximum above the cap is lowered to it. Zero means the
+	// spec's 65536 pages.
+	MaxMemoryPages uint32
+	// Limits bound what wasm.Load accepts; zero fields take wasm.DefaultLimits.
+	Limits wasm.Limits
+}
+
+// Engine is a wazero runtime with a namespace of instances that modules may import
+// from. It is not safe for concurrent use.
+type Engine struct {
+	rt     wazero.Runtime
+	limits wasm.Limits
+	// names are the module names imports resolve against. wazero's own registry
+	// is not used: every wazero instance is anonymous, so that a name can be bound
+	// after instantiation (Register) and rebound, as the spec's register allows.
+	names map[string]api.Module
+}
+
+// New starts an engine. ctx is only used while starting it.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	pages := cfg.MaxMemoryPages
+	switch {
+	case pages == 0:
+		pages = maxPages
+	case pages > maxPages:
+		return nil, fmt.Errorf("wazeroengine: memory cap %d pages is over the spec's %d", pages, maxPages)
+	}
+	var rc wazero.RuntimeConfig
+	if cfg.Compiler {
+		rc = wazero.NewRuntimeConfigCompiler()
+	} else {
+		rc = wazero.NewRuntimeConfigInterpreter()
+	}
+	rc = rc.WithCoreFeatures(features).
+		WithMemoryLimitPages(pages).
+		WithCloseOnContextDone(true)
+	return &Engine{
+		rt:     wazero.NewRuntimeWithConfig(ctx, rc),
+		limits: cfg.Limits,
+		names:  make(map[string]api.Module),
+	}, nil
+}
+
+// Close releases every instance and host module of the engine.
+func (e *Engine) Close(ctx context.Context) error {
+	if err := e.rt.Close(ctx); err != nil {
+		return fmt.Errorf("wazeroengine: close: %w", err)
+	}
+	return nil
+}
+
+// Instantiate loads wasmBytes with wasm.Load, links its imports, initializes its
+// segments and runs its start function.
+//
+// Imports resolve first against hosts, then against the instances registered in
+// the engine; a name found in neither is a link error. hosts are private to this
+// instance. A non-empty name registers the new instance under it, as Register does.
+//
+// Errors: those of wasm.Load unchanged in the chain (*wasm.UnsupportedError…);
+// ErrUnknownModule for an import from a module name nobody provides; a *TrapError
+// when a segment is out of bounds or the start function traps; any other error is
+// a link or resource error.
+func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte, hosts ...HostModule) (*Instance, error) {
+	m, err := wasm.Load(wasmBytes, e.limits)
+	if err != nil {
+		return nil, fmt.Errorf("wazeroengine: %w", err)
+	}
+	local := make(map[string]api.Module, len(hosts))
+	for _, h := range hosts {
+		local[h.Name] = nil
+	}
+	for _, im := range m.Imports {
+		if _, ok := local[im.Module]; !ok && e.names[im.Module] == nil {
+			return nil, fmt.Errorf("wazeroengine: import %s.%s: %w", im.Module, im.Name, ErrUnknownModule)
+		}
+	}
+	inst := &Instance{}
+	for _, h := range hosts {
+		mod, err := h.instantiate(ctx, e.rt)
+		if err != nil {
+			inst.closeHosts(ctx)
+			return nil, err
+		}
+		inst.hosts = append(inst.hosts, mod)
+		local[h.Name] = mod
+	}
+	resolve := func(module string) api.Module {
+		if m, ok := local[module]; ok {
+			return m
+		}
+		return e.names[module] // nil for an unknown name: wazero reports it
+	}
+	compiled, err := e.rt.CompileModule(ctx, wasmBytes)
+	if err != nil {
+		inst.closeHosts(ctx)
+		// With reference types off, wazero checks element segments against
+		// the module's own tables when compiling.
+		if trap := instantiationTrap(err); trap != nil {
+			return nil, fmt.Errorf("wazeroengine: instantiate: %w", trap)
+		}
+		return nil, fmt.Errorf("wazeroengine: compile: %w", err)
+	}
+	// Closing the compiled module only drops wazero's handle: the instance keeps
+	// the code alive.
+	defer compiled.Close(ctx)
+	mc := wazero.NewModuleConfig().WithName("").WithStartFunctions()
+	mod, err := e.rt.InstantiateModule(experimental.WithImportResolver(ctx, resolve), compiled, mc)
+	if err != nil {
+		inst.closeHosts(ctx)
+		if trap := instantiationTrap(err); trap != nil {
+			return nil, fmt.Errorf("wazeroengine: instantiate: %w", trap)
+		}
+		return nil, fmt.Errorf("wazeroengine: instantiate: %w", err)
+	}
+	inst.mod = mod
+	if name != "" {
+		e.names[name] = mod
+	}
+	return inst, nil
+}
+
+// Register makes inst's exports importable under name by the modules instantiated
+// after it. Registering a name again rebinds it; instances already linked keep
+// what they imported.
+func (e *Engine) Register(name string, inst *Instance) error {
+	if inst == nil || inst.mod == nil {
+		return errors.New("wazeroengine: register: no instance")
+	}
+	e.names[name] = inst.mod
+	return nil
+}
+
+// Instance is an instantiated module. It is not safe for concurrent use.
+type Instance struct {
+	mod   api.Module
+	hosts []api.Module
+}
+
+// Call calls the exported function export. Values are raw bits: an i32 in the low
+// 32 bits, an i64 as is. A trap is a *TrapError; an error returned by a host
+// function is in the chain as the host returned it; a done ctx gives an error
+// wrapping ctx's error and leaves the instance closed.
+func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]uint64, error) {
+	fn := i.mod.ExportedFunction(export)
+	if fn == nil {
+		return nil, fmt.Errorf("wazeroengine: call %q: %w", export, ErrNotExported)
+	}
+	res, err := fn.Call(ctx, args...)
+	if err != nil {
+		if trap := callTrap(err); trap != nil {
+			err = trap
+		}
+		return nil, fmt.Errorf("wazeroengine: call %q: %w", export, err)
+	}
+	return res, nil
+}
+
+// Memory returns the instance's memory (exported or not), or nil when it has none.
+// The slice is a view, not a copy: it sees later writes, and becomes stale when
+// the memory grows. Callers must not write to it.
+func (i *Instance) Memory() []byte {
+	mem := i.mod.Memory()
+	if mem == nil {
+		return nil
+	}
+	b, _ := mem.Read(0, mem.Size()) // the whole memory is always in range
+	return b
+}
+
+// Global returns the value of the exported global name, as raw bits.
+func (i *Instance) Global(name string) (uint64, error) {
+	g := i.mod.ExportedGlobal(name)
+	if g == nil {
+		return 0, fmt.Errorf("wazeroengine: global %q: %w", name, ErrNotExported)
+	}
+	return g.Get(), nil
+}
+
+// Close releases the instance and its host modules. Instances that imported from
+// it must not be used afterwards.
+func (i *Instance) Close(ctx context.Context) error {
+	err := i.mod.Close(ctx)
+	i.closeHosts(ctx)
+	if err != nil {
+		return fmt.Errorf("wazeroengine: close instance: %w", err)
+	}
+	return nil
+}
+
+// closeHosts releases the instance's host modules. Their Close cannot fail in a
+// way the caller could act on: they hold no resources besides memory.
+func (i *Instance) closeHosts(ctx context.Context) {
+	for _, h := range i.hosts {
+		_ = h.Close(ctx)
+	}
+	i.hosts = nil
+}
+
+// ErrUnknownModule is wrapped by Instantiate when an import names a module that
+// is neither among its host modules nor registered.
+var ErrUnknownModule = errors.New("unknown import module")
+
+// ErrNotExported is wrapped by Call and Global when the instance exports no
+// function or global of that name.
+var ErrNotExported = errors.New("not exported")
