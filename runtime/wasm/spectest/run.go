@@ -21,6 +21,11 @@ type Config struct {
 	// module uses a feature ssprove rejects on purpose, and which. Such commands are
 	// skipped with the feature as the reason, never failed. Nil means no error is.
 	Unsupported func(error) (feature string, ok bool)
+	// Imports returns the names of the modules a module imports from. With it, a
+	// module importing from a name whose register command was skipped is skipped
+	// too, rather than failing to link (or, for assert_unlinkable, passing for the
+	// wrong reason). Nil means imports are not examined.
+	Imports func(wasm []byte) []string
 }
 
 // Skip reasons that do not come from a feature name. They are stable so that
@@ -28,6 +33,9 @@ type Config struct {
 const (
 	ReasonTextFormat = "text format: ssprove reads only the binary format"
 	ReasonNoEngine   = "no execution engine in this build yet"
+	// ReasonUnregisteredImport: the module imports from a name whose register
+	// command was skipped (the registered module used floats, say).
+	ReasonUnregisteredImport = "imports from a module whose register was skipped"
 )
 
 // Status is how a command ended.
@@ -142,7 +150,7 @@ func runFile(ctx context.Context, path string, cfg *Config) (res *FileResult, er
 	if err != nil {
 		return nil, fmt.Errorf("%w (in %s)", err, path)
 	}
-	r := &runner{ctx: ctx, cfg: cfg, dir: filepath.Dir(path), named: make(map[string]*module)}
+	r := &runner{ctx: ctx, cfg: cfg, dir: filepath.Dir(path), named: make(map[string]*module), unregistered: make(map[string]bool)}
 	if cfg.Engine != nil {
 		if r.store, err = cfg.Engine.NewStore(); err != nil {
 			return nil, fmt.Errorf("spectest: %s: new store: %w", path, err)
@@ -182,6 +190,8 @@ type runner struct {
 	store   Store // nil without an engine
 	current *module
 	named   map[string]*module
+	// unregistered holds the names whose register command was skipped.
+	unregistered map[string]bool
 }
 
 func (r *runner) run(c *Command) Outcome {
@@ -237,6 +247,10 @@ func (r *runner) module(c *Command) Outcome {
 	if r.store == nil {
 		return passed()
 	}
+	if r.importsUnregistered(wasm) {
+		m.skip = ReasonUnregisteredImport
+		return skipped(ReasonUnregisteredImport)
+	}
 	if m.inst, err = r.store.Instantiate(r.ctx, wasm); err != nil {
 		if feature, ok := r.unsupported(err); ok {
 			m.skip = "module uses " + feature
@@ -285,6 +299,9 @@ func (r *runner) assertNotInstantiated(c *Command) Outcome {
 	if r.store == nil {
 		return skipped(ReasonNoEngine)
 	}
+	if r.importsUnregistered(wasm) {
+		return skipped(ReasonUnregisteredImport)
+	}
 	_, err = r.store.Instantiate(r.ctx, wasm)
 	switch {
 	case err == nil:
@@ -295,6 +312,20 @@ func (r *runner) assertNotInstantiated(c *Command) Outcome {
 		return failed("instantiate %s: %v, want a link error %q", c.Filename, err, c.Text)
 	}
 	return passed()
+}
+
+// importsUnregistered reports whether a module imports from a name whose
+// register command was skipped.
+func (r *runner) importsUnregistered(wasm []byte) bool {
+	if r.cfg.Imports == nil || len(r.unregistered) == 0 {
+		return false
+	}
+	for _, name := range r.cfg.Imports(wasm) {
+		if r.unregistered[name] {
+			return true
+		}
+	}
+	return false
 }
 
 // target finds the module a command refers to: the one named, or the latest.
@@ -318,6 +349,7 @@ func (r *runner) register(c *Command) Outcome {
 		return failed("register %q: %v", c.As, err)
 	}
 	if m.skip != "" {
+		r.unregistered[c.As] = true
 		return skipped(m.skip)
 	}
 	if r.store == nil {

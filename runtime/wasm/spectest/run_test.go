@@ -39,6 +39,10 @@ func fakeUnsupported(err error) (string, bool) {
 	return "", false
 }
 
+// fakeImports says every module imports from "M", which only matters once a
+// register of "M" was skipped.
+func fakeImports([]byte) []string { return []string{"M"} }
+
 type fakeEngine struct{}
 
 func (fakeEngine) NewStore() (Store, error) { return &fakeStore{}, nil }
@@ -99,7 +103,7 @@ func runCommands(t *testing.T, engine Engine, commands string) []Outcome {
 	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := RunFile(path, Config{Load: fakeLoad, Engine: engine, Unsupported: fakeUnsupported})
+	res, err := RunFile(path, Config{Load: fakeLoad, Engine: engine, Unsupported: fakeUnsupported, Imports: fakeImports})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +199,11 @@ func TestRules(t *testing.T) {
 			[]Outcome{fail, fail, fail}},
 		{"register", fakeEngine{}, join(named("$A", "ok"), `{"type": "register", "line": 4, "name": "$A", "as": "M"}`),
 			[]Outcome{pass, pass}},
+		{"imports from a skipped register", fakeEngine{}, join(mod("float"), `{"type": "register", "line": 4, "as": "M"}`,
+			mod("ok"), call("assert_return", "", "add", i32one+","+i32two, i32three),
+			assertModule("assert_unlinkable", "unlink", "binary"), assertModule("assert_uninstantiable", "trap", "binary")),
+			[]Outcome{skip("floats"), skip("module uses floats"), skip(ReasonUnregisteredImport),
+				skip(ReasonUnregisteredImport), skip(ReasonUnregisteredImport), skip(ReasonUnregisteredImport)}},
 		{"module fails to instantiate", fakeEngine{}, join(mod("trap"), call("assert_return", "", "add", "", "")),
 			[]Outcome{fail, skip("module failed to instantiate")}},
 		{"assert_unlinkable", fakeEngine{}, join(assertModule("assert_unlinkable", "unlink", "binary"),

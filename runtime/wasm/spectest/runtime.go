@@ -16,6 +16,17 @@ func RuntimeConfig(lim wasm.Limits) Config {
 			_, err := wasm.Load(b, lim)
 			return err
 		},
+		Imports: func(b []byte) []string {
+			m, err := wasm.Decode(b, lim)
+			if err != nil {
+				return nil
+			}
+			names := make([]string, len(m.Imports))
+			for i, im := range m.Imports {
+				names[i] = im.Module
+			}
+			return names
+		},
 		Unsupported: func(err error) (string, bool) {
 			var u *wasm.UnsupportedError
 			if errors.As(err, &u) {

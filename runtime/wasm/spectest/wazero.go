@@ -20,27 +20,11 @@ import (
 // does not support them): segment bounds are all checked before any segment is
 // written, so a module that fails on a later segment leaves no earlier write behind;
 // and an element segment is checked against the table's declared minimum.
-//
-// A module that imports from a name the script never managed to register, because
-// the register command was skipped (the registered module uses floats, say), is
-// skipped with ReasonUnregisteredImport instead of failing to link.
 func WazeroConfig(lim wasm.Limits, compiler bool) Config {
 	cfg := RuntimeConfig(lim)
 	cfg.Engine = wazeroEngine{cfg: wazeroengine.Config{Compiler: compiler, Limits: lim}}
-	unsupported := cfg.Unsupported
-	cfg.Unsupported = func(err error) (string, bool) {
-		if errors.Is(err, wazeroengine.ErrUnknownModule) {
-			return ReasonUnregisteredImport, true
-		}
-		return unsupported(err)
-	}
 	return cfg
 }
-
-// ReasonUnregisteredImport is the skip reason of a module whose imports name a
-// module that was not registered: in the spec scripts, one whose register was
-// skipped.
-const ReasonUnregisteredImport = "imports from a module whose register was skipped"
 
 type wazeroEngine struct{ cfg wazeroengine.Config }
 
