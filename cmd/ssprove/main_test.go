@@ -32,6 +32,8 @@ func TestExitCodes(t *testing.T) {
 		{"bench size too big", []string{"bench", "ntt", "--log-size", "40"}, 2, "", "out of range"},
 		{"bench bad size", []string{"bench", "ntt", "--log-size", "x"}, 2, "", "invalid argument"},
 		{"spectest", []string{"wasm", "spectest", "../../../shared/testdata/wasm-spec/json"}, 0, "0 failed", ""},
+		{"spectest wazero", []string{"wasm", "spectest", "--engine", "wazero", "../../../shared/testdata/wasm-spec/json"}, 1, "4 failed", "spectest: 4 commands failed"},
+		{"spectest bad engine", []string{"wasm", "spectest", "--engine", "v8", "x"}, 2, "", `unknown --engine "v8"`},
 		{"spectest without dir", []string{"wasm", "spectest"}, 2, "", "spectest needs one directory"},
 		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
 	}
