@@ -9,6 +9,9 @@ import (
 	"github.com/ssprove/ssprove/accel"
 )
 
+// i32wasm is a spec-suite module exporting add, div_s and the other i32 operators.
+const i32wasm = "../../../shared/testdata/wasm-spec/json/i32.0.wasm"
+
 func TestExitCodes(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -34,6 +37,15 @@ func TestExitCodes(t *testing.T) {
 		{"spectest", []string{"wasm", "spectest", "../../../shared/testdata/wasm-spec/json"}, 0, "0 failed", ""},
 		{"spectest wazero", []string{"wasm", "spectest", "--engine", "wazero", "../../../shared/testdata/wasm-spec/json"}, 1, "4 failed", "spectest: 4 commands failed"},
 		{"spectest bad engine", []string{"wasm", "spectest", "--engine", "v8", "x"}, 2, "", `unknown --engine "v8"`},
+		{"run add", []string{"wasm", "run", i32wasm, "add", "2", "-3"}, 0, "-1\n", "fuel used: 4 of 1000000000"},
+		{"run add wazero", []string{"wasm", "run", "--engine", "wazero", i32wasm, "add", "0xffffffff", "2"}, 0, "1\n", ""},
+		{"run trap", []string{"wasm", "run", i32wasm, "div_s", "1", "0"}, 1, "", "integer divide by zero"},
+		{"run out of fuel", []string{"wasm", "run", "--fuel", "3", i32wasm, "add", "1", "2"}, 1, "", "out of fuel"},
+		{"run bad argument", []string{"wasm", "run", i32wasm, "add", "x", "3"}, 2, "", `"x" is not an i32`},
+		{"run argument count", []string{"wasm", "run", i32wasm, "add", "1"}, 2, "", "takes 2 arguments"},
+		{"run no such export", []string{"wasm", "run", i32wasm, "nope"}, 1, "", `no exported function "nope"`},
+		{"run missing file", []string{"wasm", "run", "no/such.wasm", "f"}, 1, "", "no/such.wasm"},
+		{"run bad engine", []string{"wasm", "run", "--engine", "v8", i32wasm, "add"}, 2, "", `unknown --engine "v8"`},
 		{"spectest without dir", []string{"wasm", "spectest"}, 2, "", "spectest needs one directory"},
 		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
 	}
@@ -49,8 +61,8 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stdout lacks %q:\n%s", tt.stdout, out.String())
 			}
 			if tt.code == 0 {
-				if errb.Len() != 0 {
-					t.Errorf("stderr not empty on success: %q", errb.String())
+				if !strings.Contains(errb.String(), tt.stderr) || (tt.stderr == "" && errb.Len() != 0) {
+					t.Errorf("stderr on success is %q, want %q", errb.String(), tt.stderr)
 				}
 				return
 			}

@@ -16,7 +16,7 @@ func newWasm() *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newSpectest())
+	cmd.AddCommand(newSpectest(), newWasmRun())
 	return cmd
 }
 
