@@ -2,40 +2,22 @@ package interp
 
 import (
 	"context"
+	"encoding/binary"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
-	"github.com/ssprove/ssprove/runtime/wasm"
+	"github.com/ssprove/ssprove/internal/wasmtest"
 )
 
-// fnvModule exports hash(n): FNV-1a over the first n bytes of memory, 16 instructions a byte.
-func fnvModule() testModule {
-	return testModule{memory: []uint32{1}, funcs: []fn{{
-		params: []wasm.ValType{i32}, results: []wasm.ValType{i32}, locals: []wasm.ValType{i32, i32}, export: "hash",
-		code: cat(
-			i32c(-2128831035), set(2), // offset basis 0x811c9dc5
-			op(wasm.OpBlock), []byte{0x40}, op(wasm.OpLoop), []byte{0x40},
-			get(1), get(0), op(wasm.OpI32GeU), br(wasm.OpBrIf, 1),
-			get(2), get(1), mem(wasm.OpI32Load8U, 0), op(wasm.OpI32Xor), i32c(16777619), op(wasm.OpI32Mul), set(2),
-			get(1), i32c(1), op(wasm.OpI32Add), set(1),
-			br(wasm.OpBr, 0),
-			op(wasm.OpEnd), op(wasm.OpEnd),
-			get(2)),
-	}}}
-}
-
-// fnvInstrs is the number of instructions hash(n) executes.
-func fnvInstrs(n int) int { return 16*n + 8 }
-
 func newFNV(t testing.TB) *Instance {
-	inst := instantiate(t, fnvModule(), Config{Fuel: math.MaxUint64}, nil)
+	data := make([]byte, PageSize)
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := range inst.Memory().Bytes() {
-		inst.Memory().Bytes()[i] = byte(r.Uint32())
+	for i := range data {
+		data[i] = byte(r.Uint32())
 	}
-	return inst
+	return instantiate(t, wasmtest.FNV(data), Config{}, nil)
 }
 
 func TestFNV(t *testing.T) {
@@ -51,8 +33,40 @@ func TestFNV(t *testing.T) {
 		t.Fatalf("hash = %#x, want %#x", got[0], h.Sum32())
 	}
 	// Every instruction of the loop costs 1 but the load (2).
-	if used, want := before-inst.Fuel(), uint64(fnvInstrs(PageSize)+PageSize); used != want {
+	if used, want := before-inst.Fuel(), wasmtest.FNVInstrs(PageSize)+PageSize; used != want {
 		t.Fatalf("used %d fuel, want %d", used, want)
+	}
+}
+
+// TestSort checks wasmtest.Sort's result and, through fuel, wasmtest.SortInstrs.
+func TestSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 3, 50, 300} {
+		keys := make([]int32, n)
+		for i := range keys {
+			keys[i] = int32(r.Uint32()) >> r.IntN(32) // duplicates and both signs
+		}
+		if n == 3 {
+			keys = []int32{3, 2, 1} // every key shifted to the front
+		}
+		inst := instantiate(t, wasmtest.Sort(keys), Config{}, nil)
+		before := inst.Fuel()
+		if _, _, err := inst.Call(context.Background(), "sort", uint64(n)); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]int32, n)
+		for i := range got {
+			got[i] = int32(binary.LittleEndian.Uint32(inst.Memory().Bytes()[wasmtest.SortBase+4*i:]))
+		}
+		want := slices.Sorted(slices.Values(keys))
+		if !slices.Equal(got, want) {
+			t.Fatalf("n=%d: sorted %v, want %v", n, got, want)
+		}
+		// Loads and stores cost 2, memory.copy 4 and 1 per whole 64 bytes.
+		c := wasmtest.SortInstrs(keys)
+		if used, want := before-inst.Fuel(), c.Instrs+c.Loads+c.Stores+3+uint64(4*n/64); used != want {
+			t.Fatalf("n=%d: used %d fuel, want %d", n, used, want)
+		}
 	}
 }
 
@@ -67,5 +81,5 @@ func BenchmarkFNV(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(fnvInstrs(PageSize))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Minstr/s")
+	b.ReportMetric(float64(wasmtest.FNVInstrs(PageSize))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Minstr/s")
 }

@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"testing"
 
+	"github.com/ssprove/ssprove/internal/wasmtest"
 	"github.com/ssprove/ssprove/runtime/wasm"
 )
 
@@ -167,13 +168,13 @@ var edges64 = []uint64{0, 1, 2, 3, 63, 64, 65, 0x80, 0x8000, 0x80000000, math.Ma
 
 // TestOpcodeSemantics checks every numeric instruction against Go's arithmetic on edge values.
 func TestOpcodeSemantics(t *testing.T) {
-	var tm testModule
+	var tm wasmtest.Module
 	add := func(name string, o wasm.Opcode, params []wasm.ValType, result wasm.ValType) {
 		code := []byte{}
 		for i := range params {
-			code = append(code, get(uint32(i))...)
+			code = append(code, wasmtest.LocalGet(uint32(i))...)
 		}
-		tm.funcs = append(tm.funcs, fn{params: params, results: []wasm.ValType{result}, code: cat(code, op(o)), export: name})
+		tm.Funcs = append(tm.Funcs, wasmtest.Func{Params: params, Results: []wasm.ValType{result}, Code: wasmtest.Cat(code, wasmtest.Op(o)), Export: name})
 	}
 	names := map[wasm.Opcode]string{}
 	for o := range binary32 {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ssprove/ssprove/internal/wasmtest"
 	"github.com/ssprove/ssprove/runtime/wasm"
 )
 
@@ -13,8 +14,8 @@ import (
 // arguments, under small limits: whatever the input, the result is values, a trap or an error,
 // never a panic or a hang.
 func FuzzRun(f *testing.F) {
-	for _, tm := range []testModule{fuelProgram(), fnvModule()} {
-		f.Add(tm.bytes())
+	for _, tm := range []wasmtest.Module{fuelProgram(), wasmtest.FNV(nil), wasmtest.Sort([]int32{3, -1, 2})} {
+		f.Add(tm.Bytes())
 	}
 	// The spec suite's modules, where present, reach far more of the interpreter.
 	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "..", "shared", "testdata", "wasm-spec", "json", "*.wasm"))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssprove/ssprove/internal/wasmtest"
 	"github.com/ssprove/ssprove/runtime/wasm"
 )
 
@@ -22,24 +23,24 @@ func wantTrap(t *testing.T, err error, code TrapCode) *Trap {
 // TestTraps runs one function per trap kind and checks the code and where it is reported.
 func TestTraps(t *testing.T) {
 	none := []wasm.ValType{}
-	tm := testModule{
-		memory: []uint32{1},
-		table:  4,
-		elems:  []uint32{0, 1}, // entries 2 and 3 stay uninitialized
-		funcs: []fn{
-			{code: op(wasm.OpUnreachable), export: "unreachable"},                                           // 0
-			{results: []wasm.ValType{i32}, code: cat(i32c(7)), export: "seven"},                             // 1
-			{results: []wasm.ValType{i32}, code: cat(i32c(1), i32c(0), op(wasm.OpI32DivU)), export: "div0"}, // 2
-			{results: []wasm.ValType{i64}, code: cat(i64c(math.MinInt64), i64c(-1), op(wasm.OpI64DivS)), export: "overflow"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(65533), mem(wasm.OpI32Load, 0)), export: "oob-load"},
-			{code: cat(i32c(0), i64c(1), mem(wasm.OpI64Store, 65529)), export: "oob-store"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(-1), mem(wasm.OpI32Load8U, 1)), export: "oob-offset"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(4), op(wasm.OpCallIndirect), uleb(1), []byte{0}), export: "undefined"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(2), op(wasm.OpCallIndirect), uleb(1), []byte{0}), export: "uninitialized"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(0), op(wasm.OpCallIndirect), uleb(1), []byte{0}), export: "type-mismatch"},
-			{results: []wasm.ValType{i32}, code: cat(i32c(1), op(wasm.OpCallIndirect), uleb(1), []byte{0}), export: "indirect-ok"},
-			{params: none, code: call(11), export: "recurse"},
-			{code: cat(i32c(0), i32c(0), i32c(65537), []byte{0xfc, 11, 0}), export: "oob-fill"},
+	tm := wasmtest.Module{
+		Memory: []uint32{1},
+		Table:  4,
+		Elems:  []uint32{0, 1}, // entries 2 and 3 stay uninitialized
+		Funcs: []wasmtest.Func{
+			{Code: wasmtest.Op(wasm.OpUnreachable), Export: "unreachable"},                                                                              // 0
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(7)), Export: "seven"},                                                   // 1
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(1), wasmtest.I32Const(0), wasmtest.Op(wasm.OpI32DivU)), Export: "div0"}, // 2
+			{Results: []wasm.ValType{i64}, Code: wasmtest.Cat(wasmtest.I64Const(math.MinInt64), wasmtest.I64Const(-1), wasmtest.Op(wasm.OpI64DivS)), Export: "overflow"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(65533), wasmtest.Mem(wasm.OpI32Load, 0)), Export: "oob-load"},
+			{Code: wasmtest.Cat(wasmtest.I32Const(0), wasmtest.I64Const(1), wasmtest.Mem(wasm.OpI64Store, 65529)), Export: "oob-store"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(-1), wasmtest.Mem(wasm.OpI32Load8U, 1)), Export: "oob-offset"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(4), wasmtest.Op(wasm.OpCallIndirect), wasmtest.Uleb(1), []byte{0}), Export: "undefined"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(2), wasmtest.Op(wasm.OpCallIndirect), wasmtest.Uleb(1), []byte{0}), Export: "uninitialized"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(0), wasmtest.Op(wasm.OpCallIndirect), wasmtest.Uleb(1), []byte{0}), Export: "type-mismatch"},
+			{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.I32Const(1), wasmtest.Op(wasm.OpCallIndirect), wasmtest.Uleb(1), []byte{0}), Export: "indirect-ok"},
+			{Params: none, Code: wasmtest.Call(11), Export: "recurse"},
+			{Code: wasmtest.Cat(wasmtest.I32Const(0), wasmtest.I32Const(0), wasmtest.I32Const(65537), []byte{0xfc, 11, 0}), Export: "oob-fill"},
 		},
 	}
 	inst := instantiate(t, tm, Config{}, nil)
@@ -73,9 +74,9 @@ func TestUnboundedRecursion(t *testing.T) {
 	for i := range many {
 		many[i] = i64
 	}
-	tm := testModule{funcs: []fn{
-		{code: call(0), export: "deep"},
-		{locals: many, code: call(1), export: "fat"},
+	tm := wasmtest.Module{Funcs: []wasmtest.Func{
+		{Code: wasmtest.Call(0), Export: "deep"},
+		{Locals: many, Code: wasmtest.Call(1), Export: "fat"},
 	}}
 	inst := instantiate(t, tm, Config{MaxCallDepth: 100_000, MaxStack: 1 << 16}, nil)
 	_, _, err := inst.Call(context.Background(), "fat")
@@ -85,10 +86,10 @@ func TestUnboundedRecursion(t *testing.T) {
 }
 
 // loopForever is `loop br 0 end`, and counts nothing.
-var loopForever = cat(op(wasm.OpLoop), []byte{0x40}, br(wasm.OpBr, 0), op(wasm.OpEnd))
+var loopForever = wasmtest.Cat(wasmtest.Op(wasm.OpLoop), []byte{0x40}, wasmtest.Br(wasm.OpBr, 0), wasmtest.Op(wasm.OpEnd))
 
 func TestFuelInfiniteLoop(t *testing.T) {
-	tm := testModule{funcs: []fn{{code: loopForever, export: "spin"}}}
+	tm := wasmtest.Module{Funcs: []wasmtest.Func{{Code: loopForever, Export: "spin"}}}
 	inst := instantiate(t, tm, Config{Fuel: 10_000_000}, nil)
 	start := time.Now()
 	_, _, err := inst.Call(context.Background(), "spin")
@@ -108,7 +109,7 @@ func TestFuelInfiniteLoop(t *testing.T) {
 }
 
 func TestFuelRequired(t *testing.T) {
-	tm := testModule{funcs: []fn{{code: nil, export: "f"}}}
+	tm := wasmtest.Module{Funcs: []wasmtest.Func{{Code: nil, Export: "f"}}}
 	if _, err := compileModule(t, tm).Instantiate(context.Background(), nil, Config{}); err == nil {
 		t.Fatal("instantiated without fuel")
 	}
@@ -117,12 +118,12 @@ func TestFuelRequired(t *testing.T) {
 // TestMemoryGrowBomb: growing past the host cap returns -1 and allocates nothing; a loop
 // growing one page at a time stops at the cap.
 func TestMemoryGrowBomb(t *testing.T) {
-	tm := testModule{memory: []uint32{1}, funcs: []fn{
-		{params: []wasm.ValType{i32}, results: []wasm.ValType{i32}, code: cat(get(0), op(wasm.OpMemoryGrow), []byte{0}), export: "grow"},
+	tm := wasmtest.Module{Memory: []uint32{1}, Funcs: []wasmtest.Func{
+		{Params: []wasm.ValType{i32}, Results: []wasm.ValType{i32}, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.Op(wasm.OpMemoryGrow), []byte{0}), Export: "grow"},
 		// grow by one until it fails; return the page count.
-		{results: []wasm.ValType{i32}, code: cat(
-			op(wasm.OpLoop), []byte{0x40}, i32c(1), op(wasm.OpMemoryGrow), []byte{0}, i32c(-1), op(wasm.OpI32Ne), br(wasm.OpBrIf, 0), op(wasm.OpEnd),
-			op(wasm.OpMemorySize), []byte{0}), export: "bomb"},
+		{Results: []wasm.ValType{i32}, Code: wasmtest.Cat(
+			wasmtest.Op(wasm.OpLoop), []byte{0x40}, wasmtest.I32Const(1), wasmtest.Op(wasm.OpMemoryGrow), []byte{0}, wasmtest.I32Const(-1), wasmtest.Op(wasm.OpI32Ne), wasmtest.Br(wasm.OpBrIf, 0), wasmtest.Op(wasm.OpEnd),
+			wasmtest.Op(wasm.OpMemorySize), []byte{0}), Export: "bomb"},
 	}}
 	inst := instantiate(t, tm, Config{MaxMemoryPages: 8}, nil)
 	ctx := context.Background()
@@ -136,7 +137,7 @@ func TestMemoryGrowBomb(t *testing.T) {
 		t.Fatalf("memory is %d bytes", n)
 	}
 	// A module whose minimum passes the cap does not instantiate.
-	big := testModule{memory: []uint32{9}, funcs: []fn{{export: "f"}}}
+	big := wasmtest.Module{Memory: []uint32{9}, Funcs: []wasmtest.Func{{Export: "f"}}}
 	if _, err := compileModule(t, big).Instantiate(ctx, nil, Config{Fuel: 1, MaxMemoryPages: 8}); err == nil {
 		t.Fatal("instantiated a memory above the host cap")
 	}
@@ -144,18 +145,18 @@ func TestMemoryGrowBomb(t *testing.T) {
 
 // fuelProgram sums i*i into memory and a global for i < n, with calls and a grow, so that every
 // fuel class is exercised.
-func fuelProgram() testModule {
-	return testModule{memory: []uint32{1, 4}, globalsI64: []int64{0}, funcs: []fn{
-		{params: []wasm.ValType{i64}, results: []wasm.ValType{i64}, code: cat(get(0), get(0), op(wasm.OpI64Mul))},
-		{params: []wasm.ValType{i32}, results: []wasm.ValType{i64}, locals: []wasm.ValType{i32}, export: "run", code: cat(
-			i32c(1), op(wasm.OpMemoryGrow), []byte{0}, op(wasm.OpDrop),
-			op(wasm.OpBlock), []byte{0x40}, op(wasm.OpLoop), []byte{0x40},
-			get(1), get(0), op(wasm.OpI32GeU), br(wasm.OpBrIf, 1),
-			op(wasm.OpGlobalGet), uleb(0), get(1), op(wasm.OpI64ExtendI32U), call(0), op(wasm.OpI64Add), op(wasm.OpGlobalSet), uleb(0),
-			get(1), i32c(8), op(wasm.OpI32Mul), op(wasm.OpGlobalGet), uleb(0), mem(wasm.OpI64Store, 0),
-			get(1), i32c(1), op(wasm.OpI32Add), set(1), br(wasm.OpBr, 0),
-			op(wasm.OpEnd), op(wasm.OpEnd),
-			op(wasm.OpGlobalGet), uleb(0))},
+func fuelProgram() wasmtest.Module {
+	return wasmtest.Module{Memory: []uint32{1, 4}, GlobalsI64: []int64{0}, Funcs: []wasmtest.Func{
+		{Params: []wasm.ValType{i64}, Results: []wasm.ValType{i64}, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.LocalGet(0), wasmtest.Op(wasm.OpI64Mul))},
+		{Params: []wasm.ValType{i32}, Results: []wasm.ValType{i64}, Locals: []wasm.ValType{i32}, Export: "run", Code: wasmtest.Cat(
+			wasmtest.I32Const(1), wasmtest.Op(wasm.OpMemoryGrow), []byte{0}, wasmtest.Op(wasm.OpDrop),
+			wasmtest.Op(wasm.OpBlock), []byte{0x40}, wasmtest.Op(wasm.OpLoop), []byte{0x40},
+			wasmtest.LocalGet(1), wasmtest.LocalGet(0), wasmtest.Op(wasm.OpI32GeU), wasmtest.Br(wasm.OpBrIf, 1),
+			wasmtest.Op(wasm.OpGlobalGet), wasmtest.Uleb(0), wasmtest.LocalGet(1), wasmtest.Op(wasm.OpI64ExtendI32U), wasmtest.Call(0), wasmtest.Op(wasm.OpI64Add), wasmtest.Op(wasm.OpGlobalSet), wasmtest.Uleb(0),
+			wasmtest.LocalGet(1), wasmtest.I32Const(8), wasmtest.Op(wasm.OpI32Mul), wasmtest.Op(wasm.OpGlobalGet), wasmtest.Uleb(0), wasmtest.Mem(wasm.OpI64Store, 0),
+			wasmtest.LocalGet(1), wasmtest.I32Const(1), wasmtest.Op(wasm.OpI32Add), wasmtest.LocalSet(1), wasmtest.Br(wasm.OpBr, 0),
+			wasmtest.Op(wasm.OpEnd), wasmtest.Op(wasm.OpEnd),
+			wasmtest.Op(wasm.OpGlobalGet), wasmtest.Uleb(0))},
 	}}
 }
 
@@ -192,10 +193,10 @@ func TestFuelDeterministic(t *testing.T) {
 // TestHostFunctions: arguments and results cross with their types, host errors come back
 // wrapped, and ErrSuspend stops the call with Suspended.
 func TestHostFunctions(t *testing.T) {
-	tm := testModule{
-		imports: []hostImport{{name: "add", params: []wasm.ValType{i32, i64}, results: []wasm.ValType{i64, i32}}},
-		funcs: []fn{{params: []wasm.ValType{i32}, results: []wasm.ValType{i64, i32}, export: "f",
-			code: cat(get(0), i64c(40), call(0))}},
+	tm := wasmtest.Module{
+		Imports: []wasmtest.Import{{Name: "add", Params: []wasm.ValType{i32, i64}, Results: []wasm.ValType{i64, i32}}},
+		Funcs: []wasmtest.Func{{Params: []wasm.ValType{i32}, Results: []wasm.ValType{i64, i32}, Export: "f",
+			Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.I64Const(40), wasmtest.Call(0))}},
 	}
 	var mode string
 	boom := errors.New("boom")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/ssprove/ssprove/internal/wasmtest"
 	"github.com/ssprove/ssprove/runtime/wasm"
 )
 
@@ -13,11 +14,11 @@ import (
 // see the same little-endian bytes.
 func TestMemoryCopyFill(t *testing.T) {
 	three := []wasm.ValType{i32, i32, i32}
-	tm := testModule{memory: []uint32{1}, funcs: []fn{
-		{params: three, code: cat(get(0), get(1), get(2), []byte{0xfc, 10, 0, 0}), export: "copy"},
-		{params: three, code: cat(get(0), get(1), get(2), []byte{0xfc, 11, 0}), export: "fill"},
-		{params: []wasm.ValType{i32, i64}, code: cat(get(0), get(1), mem(wasm.OpI64Store, 0)), export: "store"},
-		{params: []wasm.ValType{i32}, results: []wasm.ValType{i64}, code: cat(get(0), mem(wasm.OpI64Load16S, 2)), export: "load16s"},
+	tm := wasmtest.Module{Memory: []uint32{1}, Funcs: []wasmtest.Func{
+		{Params: three, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.LocalGet(1), wasmtest.LocalGet(2), []byte{0xfc, 10, 0, 0}), Export: "copy"},
+		{Params: three, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.LocalGet(1), wasmtest.LocalGet(2), []byte{0xfc, 11, 0}), Export: "fill"},
+		{Params: []wasm.ValType{i32, i64}, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.LocalGet(1), wasmtest.Mem(wasm.OpI64Store, 0)), Export: "store"},
+		{Params: []wasm.ValType{i32}, Results: []wasm.ValType{i64}, Code: wasmtest.Cat(wasmtest.LocalGet(0), wasmtest.Mem(wasm.OpI64Load16S, 2)), Export: "load16s"},
 	}}
 	inst := instantiate(t, tm, Config{}, nil)
 	ctx := context.Background()
