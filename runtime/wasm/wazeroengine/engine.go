@@ -186,7 +186,8 @@ type Instance struct {
 }
 
 // Call calls the exported function export. Values are raw bits: an i32 in the low
-// 32 bits, an i64 as is. A trap is a *TrapError; an error returned by a host
+// 32 bits with the high bits zero, as ssprove's interpreter returns it, an i64 as
+// is. A trap is a *TrapError; an error returned by a host
 // function is in the chain as the host returned it; a done ctx gives an error
 // wrapping ctx's error and leaves the instance closed.
 func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]uint64, error) {
@@ -200,6 +201,13 @@ func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]u
 			err = trap
 		}
 		return nil, fmt.Errorf("wazeroengine: call %q: %w", export, err)
+	}
+	// wazero's compiler may leave junk above an i32 result; clear it so both
+	// engines return the same words.
+	for k, t := range fn.Definition().ResultTypes() {
+		if t == api.ValueTypeI32 {
+			res[k] &= 0xFFFF_FFFF
+		}
 	}
 	return res, nil
 }
@@ -221,6 +229,9 @@ func (i *Instance) Global(name string) (uint64, error) {
 	g := i.mod.ExportedGlobal(name)
 	if g == nil {
 		return 0, fmt.Errorf("wazeroengine: global %q: %w", name, ErrNotExported)
+	}
+	if g.Type() == api.ValueTypeI32 {
+		return g.Get() & 0xFFFF_FFFF, nil
 	}
 	return g.Get(), nil
 }
