@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/ssprove/ssprove/runtime/wasm"
@@ -18,7 +19,9 @@ const (
 // local.*, the index of global.* and call, the target of br/br_if (an index into
 // compiled.targets), the first entry in compiled.tables and the count of br_table, the pc
 // that if jumps to when false, the offset of loads and stores (a), the type of call_indirect
-// (a, as a signature index into Module.sigs). v is the constant of i32/i64.const.
+// (a, as a signature index into Module.sigs). Calls keep in b the stack height (from the frame
+// base) once the call has returned, which is what Restore checks saved frames against. v is
+// the constant of i32/i64.const.
 type instr struct {
 	op   uint8
 	cost uint8
@@ -49,7 +52,30 @@ type Module struct {
 	m     *wasm.Module
 	funcs []compiled
 	sigs  []string // canonical signature of each type
+	// digest is the SHA-256 of the module's binary, which names the module in snapshots; only
+	// Load knows the binary, so hasDigest is false after Compile.
+	digest    [sha256.Size]byte
+	hasDigest bool
 }
+
+// Load decodes, validates and compiles the module binary data, and keeps its SHA-256, which
+// Snapshot and Restore need to tell modules apart.
+func Load(data []byte, lim wasm.Limits) (*Module, error) {
+	m, err := wasm.Load(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := Compile(m)
+	if err != nil {
+		return nil, err
+	}
+	cm.digest, cm.hasDigest = sha256.Sum256(data), true
+	return cm, nil
+}
+
+// Digest is the SHA-256 of the module's binary; ok is false when the module was compiled
+// with Compile, which does not see the binary.
+func (m *Module) Digest() (d [sha256.Size]byte, ok bool) { return m.digest, m.hasDigest }
 
 // Compile compiles every function of m, which must have passed wasm.Validate (wasm.Load does
 // it). It checks enough on its own never to panic on an unvalidated module, and reports such
@@ -289,9 +315,9 @@ func (c *compiler) instr(cm *Module, in *wasm.Instr) error {
 			return err
 		}
 		if n := uint32(c.m.NumImportedFuncs()); in.A < n {
-			c.emit(in, opCallImport, in.A, 0, 0)
+			c.emit(in, opCallImport, in.A, uint32(c.height), 0)
 		} else {
-			c.emit(in, uint8(op), in.A-n, 0, 0)
+			c.emit(in, uint8(op), in.A-n, uint32(c.height), 0)
 		}
 	case wasm.OpCallIndirect:
 		if uint64(in.A) >= uint64(len(c.m.Types)) {
@@ -301,7 +327,7 @@ func (c *compiler) instr(cm *Module, in *wasm.Instr) error {
 		if err := c.adjust(len(ft.Params)+1, len(ft.Results)); err != nil {
 			return err
 		}
-		c.emit(in, uint8(op), in.A, 0, 0)
+		c.emit(in, uint8(op), in.A, uint32(c.height), 0)
 	case wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee:
 		if uint64(in.A) >= uint64(c.f.locals) {
 			return fmt.Errorf("unknown local %d", in.A)

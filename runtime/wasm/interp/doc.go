@@ -43,6 +43,15 @@
 // # Suspension
 //
 // A host function may return ErrSuspend: Call then returns Suspended with the instance stopped
-// just after the host call, its frames and stack kept. Resuming (with snapshots) is not written
-// yet; until then a suspended instance refuses further calls.
+// just after the host call, its frames and stack kept, and the instance refuses other calls.
+// Resume supplies that host call's results and runs on, to the end or the next suspension.
+// Only the outermost call may suspend: a suspension inside a call that a host function made,
+// or inside another instance's function, is an error.
+//
+// Snapshot encodes an idle or suspended instance as bytes (see snapshot.go for the layout),
+// named by the SHA-256 of the module binary, which is why it needs a module from Load.
+// Restore checks every field of them against the module and Config before it builds the
+// instance, and the restored instance runs on bit for bit as the original would have, fuel
+// included. State shared with other instances (an imported memory, table or mutable global)
+// is not the instance's to record: Snapshot refuses such instances.
 package interp

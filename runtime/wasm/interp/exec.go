@@ -21,6 +21,10 @@ func (inst *Instance) callInto(ctx context.Context, f *Function, args, res []uin
 	case f.host != nil:
 		err := f.host.Fn(ctx, inst, args, res)
 		if errors.Is(err, ErrSuspend) {
+			// Resume supplies the results; what the host wrote before suspending would
+			// otherwise land on the stack and in snapshots.
+			clear(res)
+			inst.pending, inst.pendingArgs = f, append([]uint64(nil), args...)
 			return Suspended, nil
 		}
 		if err != nil {
@@ -33,9 +37,12 @@ func (inst *Instance) callInto(ctx context.Context, f *Function, args, res []uin
 			return Done, &Trap{Code: TrapCallStackExhausted, Func: -1, PC: -1, Offset: -1}
 		}
 		other.reentry++
+		depth0 := len(other.frames)
 		out, st, err := other.callFunction(ctx, f, args)
 		other.reentry--
 		if st == Suspended {
+			// other cannot be resumed from here: the call into it is a Go call of ours.
+			other.unwind(0, depth0)
 			return Done, errors.New("interp: a host function suspended inside a call to another instance")
 		}
 		copy(res, out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/ssprove/ssprove/runtime/wasm"
 )
@@ -21,6 +22,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Fuel == 0 {
 		return c, errors.New("interp: Config.Fuel is zero; set a budget (math.MaxUint64 for none)")
 	}
+	return c.withLimits(), nil
+}
+
+// withLimits fills in the default limits, leaving Fuel alone.
+func (c Config) withLimits() Config {
 	if c.MaxCallDepth <= 0 {
 		c.MaxCallDepth = 10_000
 	}
@@ -30,7 +36,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxMemoryPages == 0 {
 		c.MaxMemoryPages = 1024
 	}
-	return c, nil
+	return c
 }
 
 // Status says how a call ended.
@@ -67,6 +73,11 @@ type Instance struct {
 	fuel      uint64
 	reentry   int
 	suspended bool
+	// While suspended: entry is the function Call was called with, pending the host function
+	// that suspended and pendingArgs its arguments.
+	entry       *Function
+	pending     *Function
+	pendingArgs []uint64
 }
 
 // Instantiate links m against imports, initializes globals, tables and memory, and runs the
@@ -77,6 +88,31 @@ func (m *Module) Instantiate(ctx context.Context, imports Imports, cfg Config) (
 	if err != nil {
 		return nil, err
 	}
+	inst, err := m.newInstance(imports, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := inst.initSegments(); err != nil {
+		return nil, err
+	}
+	if wm := m.m; wm.HasStart {
+		if uint64(wm.Start) >= uint64(len(inst.funcs)) {
+			return nil, fmt.Errorf("interp: unknown start function %d", wm.Start)
+		}
+		st, err := inst.call(ctx, inst.funcs[wm.Start], nil)
+		if err != nil {
+			return nil, fmt.Errorf("interp: start function: %w", err)
+		}
+		if st == Suspended {
+			return nil, errors.New("interp: start function suspended, which is not supported")
+		}
+	}
+	return inst, nil
+}
+
+// newInstance links m against imports and makes its globals, table, memory and exports in
+// their initial state, segments not applied.
+func (m *Module) newInstance(imports Imports, cfg Config) (*Instance, error) {
 	wm := m.m
 	inst := &Instance{mod: m, cfg: cfg, fuel: cfg.Fuel, exports: make(map[string]Extern, len(wm.Exports)),
 		stack: make([]uint64, min(1024, cfg.MaxStack))}
@@ -112,21 +148,6 @@ func (m *Module) Instantiate(ctx context.Context, imports Imports, cfg Config) (
 			return nil, fmt.Errorf("interp: export %q: %w", e.Name, err)
 		}
 		inst.exports[e.Name] = x
-	}
-	if err := inst.initSegments(); err != nil {
-		return nil, err
-	}
-	if wm.HasStart {
-		if uint64(wm.Start) >= uint64(len(inst.funcs)) {
-			return nil, fmt.Errorf("interp: unknown start function %d", wm.Start)
-		}
-		st, err := inst.call(ctx, inst.funcs[wm.Start], nil)
-		if err != nil {
-			return nil, fmt.Errorf("interp: start function: %w", err)
-		}
-		if st == Suspended {
-			return nil, errors.New("interp: start function suspended, which is not supported")
-		}
 	}
 	return inst, nil
 }
@@ -293,14 +314,11 @@ func (inst *Instance) UseFuel(n uint64) bool {
 // Call calls the exported function name with args (an i32 in the low 32 bits) and returns
 // its results (an i32 zero-extended). A trap is a *Trap; an error from a host function is
 // returned wrapped. When a host function suspends, Call returns Suspended and no results;
-// the instance then refuses further calls until resumption exists.
+// the instance then refuses further calls until Resume has finished the suspended one.
 func (inst *Instance) Call(ctx context.Context, name string, args ...uint64) ([]uint64, Status, error) {
 	x, ok := inst.exports[name]
 	if !ok || x.Func == nil {
 		return nil, Done, fmt.Errorf("interp: no exported function %q", name)
-	}
-	if inst.suspended {
-		return nil, Done, errors.New("interp: instance is suspended")
 	}
 	if len(args) != len(x.Func.typ.Params) {
 		return nil, Done, fmt.Errorf("interp: %q takes %d arguments, got %d", name, len(x.Func.typ.Params), len(args))
@@ -308,19 +326,92 @@ func (inst *Instance) Call(ctx context.Context, name string, args ...uint64) ([]
 	return inst.callFunction(ctx, x.Func, args)
 }
 
+// Resume continues the call that a host function suspended, as if that host function had
+// returned results (an i32 in the low 32 bits, the high ones zero): they must match its
+// result types. It returns what Call would have returned had the host function not
+// suspended, or Suspended again when a host function suspends once more; fuel is counted as
+// if the call had never stopped. The context is checked as Call checks it. An instance that
+// Restore brought back resumes the same way, and gives bit for bit the same results, memory,
+// globals and fuel as the instance it was snapshotted from.
+func (inst *Instance) Resume(ctx context.Context, results ...uint64) ([]uint64, Status, error) {
+	if !inst.suspended {
+		return nil, Done, errors.New("interp: Resume of an instance that is not suspended")
+	}
+	p := inst.pending
+	if len(results) != len(p.typ.Results) {
+		return nil, Done, fmt.Errorf("interp: Resume: the suspended host function returns %d values, got %d", len(p.typ.Results), len(results))
+	}
+	for i, t := range p.typ.Results {
+		if t == wasm.I32 && results[i] > math.MaxUint32 {
+			return nil, Done, fmt.Errorf("interp: Resume: result %d is an i32 but %#x does not fit 32 bits", i, results[i])
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, Done, fmt.Errorf("interp: %w", err)
+	}
+	f := inst.entry
+	inst.suspended, inst.entry, inst.pending, inst.pendingArgs = false, nil, nil, nil
+	res := make([]uint64, len(f.typ.Results))
+	if len(inst.frames) == 0 { // Call called the host function itself
+		copy(res, results)
+		return res, Done, nil
+	}
+	copy(inst.stack[inst.sp-len(results):], results)
+	st, err := inst.run(ctx, 0)
+	if st == Done && err == nil {
+		copy(res, inst.stack[:inst.sp])
+		inst.sp = 0
+	}
+	return inst.settle(f, res, 0, 0, st, err)
+}
+
+// Pending describes the host call an instance is suspended in: fn is its index among the
+// module's imported functions, args what it was called with. ok is false when the instance
+// is not suspended. After Restore, this is how the host learns what it is to answer.
+func (inst *Instance) Pending() (fn int, args []uint64, ok bool) {
+	if !inst.suspended {
+		return 0, nil, false
+	}
+	fn, err := inst.importIndex(inst.pending)
+	if err != nil {
+		return 0, nil, false
+	}
+	return fn, append([]uint64(nil), inst.pendingArgs...), true
+}
+
+// importIndex finds f among the instance's imported functions.
+func (inst *Instance) importIndex(f *Function) (int, error) {
+	for i := range inst.mod.m.NumImportedFuncs() {
+		if inst.funcs[i] == f {
+			return i, nil
+		}
+	}
+	return 0, errors.New("interp: the suspended host function is not one the module imports")
+}
+
 func (inst *Instance) callFunction(ctx context.Context, f *Function, args []uint64) ([]uint64, Status, error) {
+	if inst.suspended {
+		return nil, Done, errors.New("interp: instance is suspended; Resume it first")
+	}
 	res := make([]uint64, len(f.typ.Results))
 	sp0, depth0 := inst.sp, len(inst.frames)
 	st, err := inst.callInto(ctx, f, args, res)
+	return inst.settle(f, res, sp0, depth0, st, err)
+}
+
+// settle ends a call of f started with sp0 and depth0 (or its resumption): it keeps the state
+// of a suspension, which only an outermost call may leave, and unwinds anything else that
+// did not return.
+func (inst *Instance) settle(f *Function, res []uint64, sp0, depth0 int, st Status, err error) ([]uint64, Status, error) {
 	if st == Suspended {
-		if depth0 != 0 {
-			return nil, Done, errors.New("interp: a host function suspended inside a nested call")
+		if depth0 == 0 {
+			inst.suspended, inst.entry = true, f
+			return nil, Suspended, nil
 		}
-		inst.suspended = true
-		return nil, Suspended, nil
+		err = errors.New("interp: a host function suspended inside a nested call")
 	}
 	if err != nil {
-		inst.sp, inst.frames = sp0, inst.frames[:depth0]
+		inst.unwind(sp0, depth0)
 		return nil, Done, err
 	}
 	for i, t := range f.typ.Results {
@@ -329,6 +420,12 @@ func (inst *Instance) callFunction(ctx context.Context, f *Function, args []uint
 		}
 	}
 	return res, Done, nil
+}
+
+// unwind drops what a call that failed left on the stacks, and any suspension it recorded.
+func (inst *Instance) unwind(sp0, depth0 int) {
+	inst.sp, inst.frames = sp0, inst.frames[:depth0]
+	inst.suspended, inst.entry, inst.pending, inst.pendingArgs = false, nil, nil, nil
 }
 
 // call runs f to completion from the outside (start function).
