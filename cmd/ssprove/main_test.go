@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,6 +50,7 @@ func TestExitCodes(t *testing.T) {
 		{"run no such export", []string{"wasm", "run", i32wasm, "nope"}, 1, "", `no exported function "nope"`},
 		{"run missing file", []string{"wasm", "run", "no/such.wasm", "f"}, 1, "", "no/such.wasm"},
 		{"run bad engine", []string{"wasm", "run", "--engine", "v8", i32wasm, "add"}, 2, "", `unknown --engine "v8"`},
+		{"run trace wazero", []string{"wasm", "run", "--engine", "wazero", "--trace", "x.csv", i32wasm, "add", "1", "2"}, 2, "", "--trace needs --engine interp"},
 		{"spectest without dir", []string{"wasm", "spectest"}, 2, "", "spectest needs one directory"},
 		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
 	}
@@ -90,5 +95,47 @@ func TestEnvBackend(t *testing.T) {
 	out.Reset()
 	if code := run(context.Background(), []string{"info"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "selected  go") {
 		t.Fatalf("SSPROVE_ACCEL=go: exit %d, output:\n%s", code, out.String())
+	}
+}
+
+// TestWasmRunTrace checks the CSV that wasm run --trace writes: its header, one line per
+// step (which add's fuel counts, every instruction costing 1) and a trap's line.
+func TestWasmRunTrace(t *testing.T) {
+	for _, tt := range []struct {
+		fn, a, b string
+		code     int
+		rows     int
+		last     string // the last line's suffix
+	}{
+		{"add", "2", "-3", 0, 4, ",4294967295,4294967295,,,,,,,,,,,return,0,"},
+		{"div_s", "1", "0", 1, 3, ",1 0,,,,,,,,,,,,,,integer divide by zero"},
+	} {
+		file := filepath.Join(t.TempDir(), "trace.csv")
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"wasm", "run", "--trace", file, i32wasm, tt.fn, tt.a, tt.b}, &out, &errb); code != tt.code {
+			t.Fatalf("%s: exit %d, want %d; stderr: %s", tt.fn, code, tt.code, errb.String())
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		if lines[0]+"\n" != csvTraceHeader {
+			t.Errorf("%s: header %q", tt.fn, lines[0])
+		}
+		if len(lines)-1 != tt.rows {
+			t.Fatalf("%s: %d steps, want %d:\n%s", tt.fn, len(lines)-1, tt.rows, data)
+		}
+		for i, l := range lines[1:] {
+			if f := strings.Split(l, ","); len(f) != strings.Count(csvTraceHeader, ",")+1 || f[0] != strconv.Itoa(i) {
+				t.Errorf("%s: line %d is %q", tt.fn, i+1, l)
+			}
+		}
+		if !strings.HasSuffix(lines[tt.rows], tt.last) {
+			t.Errorf("%s: last step %q, want the suffix %q", tt.fn, lines[tt.rows], tt.last)
+		}
+		if tt.code == 0 && !strings.Contains(errb.String(), fmt.Sprintf("fuel used: %d of", tt.rows)) {
+			t.Errorf("%s: stderr %q does not say %d fuel", tt.fn, errb.String(), tt.rows)
+		}
 	}
 }

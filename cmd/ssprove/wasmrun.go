@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -17,9 +19,10 @@ func newWasmRun() *cobra.Command {
 	var (
 		engine string
 		fuel   uint64
+		trace  string
 	)
 	cmd := &cobra.Command{
-		Use:   "run [--engine E] [--fuel N] FILE.wasm FUNC [ARGS...]",
+		Use:   "run [--engine E] [--fuel N] [--trace FILE] FILE.wasm FUNC [ARGS...]",
 		Short: "Call an exported function of a WASM module and print its results",
 		Long: `run loads FILE.wasm (decoded and validated by ssprove, whatever the engine),
 calls the exported function FUNC with ARGS (decimal or 0x-prefixed integers,
@@ -27,7 +30,32 @@ signed or unsigned, one per parameter) and prints the results, one per line, as
 signed decimals. With the interpreter (the default) the call is fuel-metered:
 it traps when --fuel runs out, and the fuel used goes to stderr. Modules that
 import anything are refused for now: the Starstream host functions come with
-the runtime.`,
+the runtime.
+
+--trace FILE (interpreter only) writes every instruction the call executes to
+FILE as CSV: a header line, then one line per step with the columns
+  step      step number, from 0
+  func      function index, imports counted
+  pc        index of the compiled instruction in its function
+  offset    byte offset of the instruction in FILE.wasm
+  op        opcode, hex (memory.copy 0xe0, memory.fill 0xe1, call of an import 0xe2)
+  sp        value-stack height before the instruction
+  args      values popped, deepest first, space-separated
+  results   values pushed, space-separated
+  mem       memory access: read, write, copy, fill or empty, then
+  mem_addr  its byte address (copy, fill: the destination),
+  mem_width its width in bytes (copy, fill: the length),
+  mem_src   the source address of a copy,
+  mem_old   the bytes before a write, little-endian,
+  mem_value the bytes read or written (fill: the byte)
+  global    global access: get, set or empty, then
+  global_index, global_old, global_new
+  call      call (of this module's function), host (of an import), return or empty
+  call_func the callee, or the function returning
+  trap      the trap the instruction raised, or empty
+Values are unsigned decimals. Block, loop, end and nop are compiled away and
+have no steps; the step that runs out of fuel is not written. The number of
+steps goes to stderr.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usagef("run needs a module file and a function name")
@@ -37,6 +65,9 @@ the runtime.`,
 			}
 			if fuel == 0 {
 				return usagef("--fuel must be positive")
+			}
+			if trace != "" && engine != "interp" {
+				return usagef("--trace needs --engine interp: wazero has no per-instruction hook")
 			}
 			return nil
 		},
@@ -66,7 +97,7 @@ the runtime.`,
 			var results []uint64
 			switch engine {
 			case "interp":
-				results, err = runInterp(cmd, m, fn, params, fuel)
+				results, err = runInterp(cmd, m, fn, params, fuel, trace)
 			case "wazero":
 				results, err = runWazero(cmd, bin, fn, params, lim)
 			}
@@ -83,24 +114,149 @@ the runtime.`,
 	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().StringVar(&engine, "engine", "interp", "interp (ssprove's interpreter) or wazero")
 	cmd.Flags().Uint64Var(&fuel, "fuel", 1_000_000_000, "fuel for the interpreter; running out is a trap")
+	cmd.Flags().StringVar(&trace, "trace", "", "write the interpreter's instruction trace to this CSV file (see above)")
 	return cmd
 }
 
-func runInterp(cmd *cobra.Command, m *wasm.Module, fn string, params []uint64, fuel uint64) ([]uint64, error) {
+// runInterp calls fn on the interpreter, tracing into the file trace unless it is empty. The
+// trace of a call that traps is written too: it shows where.
+func runInterp(cmd *cobra.Command, m *wasm.Module, fn string, params []uint64, fuel uint64, trace string) (res []uint64, err error) {
 	cm, err := interp.Compile(m)
 	if err != nil {
 		return nil, err
 	}
-	inst, err := cm.Instantiate(cmd.Context(), nil, interp.Config{Fuel: fuel})
+	cfg := interp.Config{Fuel: fuel}
+	if trace != "" {
+		f, err := os.Create(trace)
+		if err != nil {
+			return nil, err
+		}
+		tw := newCSVTrace(f)
+		cfg.Tracer = tw
+		defer func() {
+			if cerr := tw.close(); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("trace %s: %w", trace, cerr))
+			} else {
+				fmt.Fprintf(cmd.ErrOrStderr(), "trace: %d steps to %s\n", tw.steps, trace)
+			}
+		}()
+	}
+	inst, err := cm.Instantiate(cmd.Context(), nil, cfg)
 	if err != nil {
 		return nil, err
 	}
-	res, _, err := inst.Call(cmd.Context(), fn, params...)
+	res, _, err = inst.Call(cmd.Context(), fn, params...)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "fuel used: %d of %d\n", fuel-inst.Fuel(), fuel)
 	return res, nil
+}
+
+// csvTrace writes a trace as the CSV that wasm run --help describes.
+type csvTrace struct {
+	f     *os.File
+	w     *bufio.Writer
+	line  []byte
+	steps uint64
+}
+
+const csvTraceHeader = "step,func,pc,offset,op,sp,args,results,mem,mem_addr,mem_width,mem_src,mem_old,mem_value," +
+	"global,global_index,global_old,global_new,call,call_func,trap\n"
+
+var (
+	memKinds    = [...]string{interp.MemRead: "read", interp.MemWrite: "write", interp.MemCopy: "copy", interp.MemFill: "fill"}
+	globalKinds = [...]string{interp.GlobalRead: "get", interp.GlobalWrite: "set"}
+	callKinds   = [...]string{interp.CallWasm: "call", interp.CallHost: "host", interp.CallReturn: "return"}
+)
+
+func newCSVTrace(f *os.File) *csvTrace {
+	t := &csvTrace{f: f, w: bufio.NewWriterSize(f, 1<<16)}
+	t.w.WriteString(csvTraceHeader)
+	return t
+}
+
+// Step writes s as a line; a write error sticks in the bufio.Writer, and close reports it.
+func (t *csvTrace) Step(s *interp.Step) {
+	t.steps++
+	b := t.line[:0]
+	b = strconv.AppendUint(b, s.N, 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(s.Func), 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(s.PC), 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(s.Offset), 10)
+	b = append(b, ",0x"...)
+	b = strconv.AppendUint(b, uint64(s.Op), 16)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, uint64(s.SP), 10)
+	b = append(b, ',')
+	b = appendValues(b, s.Args)
+	b = append(b, ',')
+	b = appendValues(b, s.Results)
+	if a := s.Mem; a.Kind != interp.MemNone {
+		b = append(b, ',')
+		b = append(b, memKinds[a.Kind]...)
+		for _, v := range []uint64{a.Addr, uint64(a.Width)} {
+			b = append(b, ',')
+			b = strconv.AppendUint(b, v, 10)
+		}
+		b = appendIf(b, a.Src, a.Kind == interp.MemCopy)
+		b = appendIf(b, a.Old, a.Kind == interp.MemWrite)
+		b = appendIf(b, a.Value, a.Kind != interp.MemCopy)
+	} else {
+		b = append(b, ",,,,,,"...)
+	}
+	if g := s.Global; g.Kind != interp.GlobalNone {
+		b = append(b, ',')
+		b = append(b, globalKinds[g.Kind]...)
+		for _, v := range []uint64{uint64(g.Index), g.Old, g.New} {
+			b = append(b, ',')
+			b = strconv.AppendUint(b, v, 10)
+		}
+	} else {
+		b = append(b, ",,,,"...)
+	}
+	if c := s.Call; c.Kind != interp.CallNone {
+		b = append(b, ',')
+		b = append(b, callKinds[c.Kind]...)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(c.Func), 10)
+	} else {
+		b = append(b, ",,"...)
+	}
+	b = append(b, ',')
+	if s.Trap != 0 {
+		b = append(b, s.Trap.String()...)
+	}
+	b = append(b, '\n')
+	t.line = b
+	t.w.Write(b)
+}
+
+func appendValues(b []byte, vs []uint64) []byte {
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendUint(b, v, 10)
+	}
+	return b
+}
+
+// appendIf appends a field holding v, or empty unless ok.
+func appendIf(b []byte, v uint64, ok bool) []byte {
+	b = append(b, ',')
+	if ok {
+		b = strconv.AppendUint(b, v, 10)
+	}
+	return b
+}
+
+// close flushes and closes the file, reporting the first error of the trace's writes.
+func (t *csvTrace) close() error {
+	return errors.Join(t.w.Flush(), t.f.Close())
 }
 
 func runWazero(cmd *cobra.Command, bin []byte, fn string, params []uint64, lim wasm.Limits) (res []uint64, err error) {

@@ -11,17 +11,17 @@ import (
 	"github.com/ssprove/ssprove/internal/wasmtest"
 )
 
-func newFNV(t testing.TB) *Instance {
+func newFNV(t testing.TB, tr Tracer) *Instance {
 	data := make([]byte, PageSize)
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range data {
 		data[i] = byte(r.Uint32())
 	}
-	return instantiate(t, wasmtest.FNV(data), Config{}, nil)
+	return instantiate(t, wasmtest.FNV(data), Config{Tracer: tr}, nil)
 }
 
 func TestFNV(t *testing.T) {
-	inst := newFNV(t)
+	inst := newFNV(t, nil)
 	before := inst.Fuel()
 	got, _, err := inst.Call(context.Background(), "hash", PageSize)
 	if err != nil {
@@ -70,13 +70,28 @@ func TestSort(t *testing.T) {
 	}
 }
 
-// BenchmarkFNV reports the interpreter's speed on FNV-1a over a 64 KiB memory:
+// BenchmarkFNV reports the interpreter's speed on FNV-1a over a 64 KiB memory, untraced:
 // go test -bench FNV ./runtime/wasm/interp
-func BenchmarkFNV(b *testing.B) {
-	inst := newFNV(b)
+func BenchmarkFNV(b *testing.B) { benchmarkFNV(b, nil, func() {}) }
+
+// BenchmarkFNVTraced is BenchmarkFNV traced into each of the sinks.
+func BenchmarkFNVTraced(b *testing.B) {
+	b.Run("counter", func(b *testing.B) { benchmarkFNV(b, &Counter{}, func() {}) })
+	var cols Columns
+	b.Run("columns", func(b *testing.B) { benchmarkFNV(b, &cols, cols.Reset) })
+}
+
+// benchmarkFNV runs FNV-1a traced into tr, calling reset before each call.
+func benchmarkFNV(b *testing.B, tr Tracer, reset func()) {
+	inst := newFNV(b, tr)
 	ctx := context.Background()
 	b.SetBytes(PageSize)
+	// Untimed: the first call grows the columns that the later ones reuse.
+	if _, _, err := inst.Call(ctx, "hash", PageSize); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
+		reset()
 		if _, _, err := inst.Call(ctx, "hash", PageSize); err != nil {
 			b.Fatal(err)
 		}

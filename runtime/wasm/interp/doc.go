@@ -40,6 +40,13 @@
 // to the smaller of the module's maximum and Config.MaxMemoryPages; memory.grow past it returns
 // -1 as the spec allows.
 //
+// # Tracing
+//
+// Config.Tracer receives every instruction executed, with its operands, results, memory and
+// global accesses, calls and returns (see Tracer). Fuel, results and snapshots are the same
+// traced or not; an untraced instance runs the same loop at the same speed. Counter and
+// Columns are two sinks: a count, and the columns a prover commits to.
+//
 // # Suspension
 //
 // A host function may return ErrSuspend: Call then returns Suspended with the instance stopped

@@ -116,9 +116,16 @@ func (inst *Instance) trapAt(code TrapCode, fidx uint32, pc int) *Trap {
 }
 
 // run executes from the innermost frame until the frame stack is back to depth0 frames.
-// The registers below are the innermost frame's; they go back to the Instance around anything
-// that may look at it (calls out, traps, suspension).
 func (inst *Instance) run(ctx context.Context, depth0 int) (Status, error) {
+	inst.startRun()
+	st, err := inst.loop(ctx, depth0)
+	inst.endRun(st, err)
+	return st, err
+}
+
+// loop is run's interpreter loop. The registers below are the innermost frame's; they go back
+// to the Instance around anything that may look at it (calls out, traps, suspension).
+func (inst *Instance) loop(ctx context.Context, depth0 int) (Status, error) {
 	mod := inst.mod
 	fr := inst.frames[len(inst.frames)-1]
 	fidx := fr.fn
@@ -135,11 +142,12 @@ func (inst *Instance) run(ctx context.Context, depth0 int) (Status, error) {
 	}
 	var hostRes [8]uint64
 	var tc TrapCode // set before goto trapped
+step:
 	for {
 		c := &code[pc]
 		if fuel < uint64(c.cost) {
 			pc++
-			tc = TrapOutOfFuel
+			tc = stepOutOfFuel
 			goto trapped
 		}
 		fuel -= uint64(c.cost)
@@ -245,7 +253,7 @@ func (inst *Instance) run(ctx context.Context, depth0 int) (Status, error) {
 			}
 			inst.fuel = fuel
 			st, err := inst.callInto(ctx, f, stack[sp-np:sp], res)
-			fuel, stack = inst.fuel, inst.stack
+			fuel, stack = inst.credit(), inst.stack
 			if inst.memory != nil {
 				mem = inst.memory.bytes
 			}
@@ -506,9 +514,23 @@ func (inst *Instance) run(ctx context.Context, depth0 int) (Status, error) {
 		}
 	}
 trapped:
+	if tc == stepOutOfFuel {
+		// Tracing runs the loop on one instruction's credit at a time, so every instruction
+		// comes here first; the hot loop is left as it is untraced.
+		var ok bool
+		if fuel, ok = inst.traceStep(fidx, pc-1, sp, fuel); ok {
+			pc--
+			goto step
+		}
+		tc = TrapOutOfFuel
+	}
 	inst.sp, inst.fuel = sp, fuel
 	return Done, inst.trapAt(tc, fidx, pc-1)
 }
+
+// stepOutOfFuel is the trap code of the fuel check before each instruction, which is
+// TrapOutOfFuel unless tracing (see traceStep).
+const stepOutOfFuel TrapCode = -1
 
 // Fuel costs beyond an instruction's own; see the package documentation.
 const (

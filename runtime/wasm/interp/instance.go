@@ -16,6 +16,7 @@ type Config struct {
 	MaxCallDepth   int    // frames; default 10 000
 	MaxStack       int    // value-stack slots (8 bytes each), locals included; default 1 << 20
 	MaxMemoryPages uint32 // host cap on any memory the module defines; default 1024 (64 MiB)
+	Tracer         Tracer // receives every executed instruction; nil: no tracing, at no cost
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -73,6 +74,7 @@ type Instance struct {
 	fuel      uint64
 	reentry   int
 	suspended bool
+	tracer    *tracing // nil when untraced
 	// While suspended: entry is the function Call was called with, pending the host function
 	// that suspended and pendingArgs its arguments.
 	entry       *Function
@@ -116,6 +118,9 @@ func (m *Module) newInstance(imports Imports, cfg Config) (*Instance, error) {
 	wm := m.m
 	inst := &Instance{mod: m, cfg: cfg, fuel: cfg.Fuel, exports: make(map[string]Extern, len(wm.Exports)),
 		stack: make([]uint64, min(1024, cfg.MaxStack))}
+	if cfg.Tracer != nil {
+		inst.tracer = &tracing{sink: cfg.Tracer}
+	}
 	if err := inst.link(imports); err != nil {
 		return nil, err
 	}
@@ -290,12 +295,20 @@ func (inst *Instance) Exports() map[string]Extern {
 func (inst *Instance) Memory() *Memory { return inst.memory }
 
 // Fuel is the fuel left.
-func (inst *Instance) Fuel() uint64 { return inst.fuel }
+func (inst *Instance) Fuel() uint64 { return inst.fuel + inst.heldFuel() }
+
+// heldFuel is the fuel a traced run holds back from its loop (see Tracer).
+func (inst *Instance) heldFuel() uint64 {
+	if inst.tracer == nil {
+		return 0
+	}
+	return inst.tracer.held
+}
 
 // AddFuel adds n to the fuel left, saturating.
 func (inst *Instance) AddFuel(n uint64) {
-	if inst.fuel+n < inst.fuel {
-		inst.fuel = ^uint64(0)
+	if left := inst.Fuel(); left+n < left {
+		inst.fuel = ^uint64(0) - inst.heldFuel()
 		return
 	}
 	inst.fuel += n
@@ -304,8 +317,13 @@ func (inst *Instance) AddFuel(n uint64) {
 // UseFuel lets a host function charge n more; it reports false, charging nothing, when the
 // fuel left cannot pay, and the host function should then fail.
 func (inst *Instance) UseFuel(n uint64) bool {
-	if inst.fuel < n {
+	if inst.Fuel() < n {
 		return false
+	}
+	if t := inst.tracer; t != nil {
+		take := min(n, t.held)
+		t.held -= take
+		n -= take
 	}
 	inst.fuel -= n
 	return true

@@ -18,6 +18,7 @@ import (
 //	module      32 bytes: SHA-256 of the module binary (Module.Digest)
 //	status      u8: 0 idle, 1 suspended
 //	fuel        u64
+//	steps       u64: steps traced so far, which numbers the next one (Tracer); 0 untraced
 //	stack       u32 n, n × u64: the live value stack, locals included
 //	frames      u32 n, n × (fn u32, pc u32, base u32, offset u32), outermost first: defined
 //	            function index, compiled pc to continue at, stack slot of local 0, and the
@@ -33,7 +34,7 @@ import (
 // pc and the stack say everything.
 const (
 	snapshotMagic   = "ssprovSN"
-	snapshotVersion = 1
+	snapshotVersion = 2
 )
 
 // Snapshot returns the complete state of an instance that is idle or suspended, as bytes
@@ -62,7 +63,8 @@ func (inst *Instance) Snapshot() ([]byte, error) {
 	} else {
 		b = append(b, 0)
 	}
-	b = binary.LittleEndian.AppendUint64(b, inst.fuel)
+	b = binary.LittleEndian.AppendUint64(b, inst.Fuel())
+	b = binary.LittleEndian.AppendUint64(b, inst.steps())
 	b = binary.LittleEndian.AppendUint32(b, uint32(inst.sp))
 	for _, v := range inst.stack[:inst.sp] {
 		b = binary.LittleEndian.AppendUint64(b, v)
@@ -284,6 +286,9 @@ func (r *reader) flag(what string) bool {
 func (inst *Instance) decode(r *reader) error {
 	inst.suspended = r.flag("status")
 	inst.fuel = r.u64()
+	if steps := r.u64(); inst.tracer != nil {
+		inst.tracer.steps = steps
+	}
 	sp := r.count("stack", 8, inst.cfg.MaxStack)
 	stack := make([]uint64, sp)
 	for i := range stack {

@@ -65,6 +65,7 @@ func answer(x uint64) uint64 { return x*0x9e3779b97f4a7c15 + 1 }
 type yielder struct {
 	mod     *Module
 	suspend bool
+	tracer  Tracer // for the instances suspendedRun makes
 }
 
 func (y *yielder) imports(t testing.TB) Imports {
@@ -117,7 +118,9 @@ func suspendedRun(t *testing.T, y *yielder, n uint64, through func(*Instance, []
 	t.Helper()
 	ctx := context.Background()
 	y.suspend = true
-	inst, err := y.mod.Instantiate(ctx, y.imports(t), snapCfg)
+	cfg := snapCfg
+	cfg.Tracer = y.tracer
+	inst, err := y.mod.Instantiate(ctx, y.imports(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +257,9 @@ func TestSnapshotRefusals(t *testing.T) {
 func midSnapshot(t testing.TB, y *yielder) []byte {
 	ctx := context.Background()
 	y.suspend = true
-	inst, err := y.mod.Instantiate(ctx, y.imports(t), snapCfg)
+	cfg := snapCfg
+	cfg.Tracer = y.tracer
+	inst, err := y.mod.Instantiate(ctx, y.imports(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
