@@ -11,15 +11,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssprove/ssprove/runtime/wasm"
+	"github.com/ssprove/ssprove/runtime/wasm/engine"
 	"github.com/ssprove/ssprove/runtime/wasm/interp"
 	"github.com/ssprove/ssprove/runtime/wasm/wazeroengine"
 )
 
 func newWasmRun() *cobra.Command {
 	var (
-		engine string
-		fuel   uint64
-		trace  string
+		engineName string
+		fuel       uint64
+		trace      string
 	)
 	cmd := &cobra.Command{
 		Use:   "run [--engine E] [--fuel N] [--trace FILE] FILE.wasm FUNC [ARGS...]",
@@ -60,13 +61,13 @@ steps goes to stderr.`,
 			if len(args) < 2 {
 				return usagef("run needs a module file and a function name")
 			}
-			if engine != "interp" && engine != "wazero" {
-				return usagef("unknown --engine %q (want interp or wazero)", engine)
+			if engineName != "interp" && engineName != "wazero" {
+				return usagef("unknown --engine %q (want interp or wazero)", engineName)
 			}
 			if fuel == 0 {
 				return usagef("--fuel must be positive")
 			}
-			if trace != "" && engine != "interp" {
+			if trace != "" && engineName != "interp" {
 				return usagef("--trace needs --engine interp: wazero has no per-instruction hook")
 			}
 			return nil
@@ -95,11 +96,10 @@ steps goes to stderr.`,
 				return usageError{fmt.Errorf("%s: %w", fn, err)}
 			}
 			var results []uint64
-			switch engine {
-			case "interp":
+			if trace != "" {
 				results, err = runInterp(cmd, m, fn, params, fuel, trace)
-			case "wazero":
-				results, err = runWazero(cmd, bin, fn, params, lim)
+			} else {
+				results, err = runEngine(cmd, engineName, bin, fn, params, lim, fuel)
 			}
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", file, fn, err)
@@ -112,7 +112,7 @@ steps goes to stderr.`,
 	}
 	// Flags come first, so that negative arguments are numbers, not flags.
 	cmd.Flags().SetInterspersed(false)
-	cmd.Flags().StringVar(&engine, "engine", "interp", "interp (ssprove's interpreter) or wazero")
+	cmd.Flags().StringVar(&engineName, "engine", "interp", "interp (ssprove's interpreter) or wazero")
 	cmd.Flags().Uint64Var(&fuel, "fuel", 1_000_000_000, "fuel for the interpreter; running out is a trap")
 	cmd.Flags().StringVar(&trace, "trace", "", "write the interpreter's instruction trace to this CSV file (see above)")
 	return cmd
@@ -259,8 +259,22 @@ func (t *csvTrace) close() error {
 	return errors.Join(t.w.Flush(), t.f.Close())
 }
 
-func runWazero(cmd *cobra.Command, bin []byte, fn string, params []uint64, lim wasm.Limits) (res []uint64, err error) {
+// newEngine is the engine --engine names: the interpreter, metered with fuel, or wazero.
+func newEngine(cmd *cobra.Command, name string, lim wasm.Limits, fuel uint64) (engine.Engine, error) {
+	if name == "interp" {
+		return interp.NewEngine(lim, interp.Config{Fuel: fuel}), nil
+	}
 	eng, err := wazeroengine.New(cmd.Context(), wazeroengine.Config{Compiler: true, Limits: lim})
+	if err != nil {
+		return nil, err
+	}
+	return wazeroengine.AsEngine(eng), nil
+}
+
+// runEngine calls fn through the shared engine interface; on the interpreter, the fuel
+// used goes to stderr.
+func runEngine(cmd *cobra.Command, name string, bin []byte, fn string, params []uint64, lim wasm.Limits, fuel uint64) (res []uint64, err error) {
+	eng, err := newEngine(cmd, name, lim, fuel)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +283,18 @@ func runWazero(cmd *cobra.Command, bin []byte, fn string, params []uint64, lim w
 			err = cerr
 		}
 	}()
-	inst, err := eng.Instantiate(cmd.Context(), "", bin)
+	inst, err := eng.Instantiate(cmd.Context(), bin)
 	if err != nil {
 		return nil, err
 	}
-	return inst.Call(cmd.Context(), fn, params...)
+	res, err = inst.Call(cmd.Context(), fn, params...)
+	if err != nil {
+		return nil, err
+	}
+	if ii, ok := inst.(*interp.EngineInstance); ok {
+		fmt.Fprintf(cmd.ErrOrStderr(), "fuel used: %d of %d\n", fuel-ii.Interp().Fuel(), fuel)
+	}
+	return res, nil
 }
 
 // exportedFunc returns the type of the function exported as name.
