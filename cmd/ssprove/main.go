@@ -97,7 +97,15 @@ pure Go, AVX-512, AVX2, NEON, ICICLE or CUDA, chosen with --accel or SSPROVE_ACC
 	}
 	root.PersistentFlags().Var(&opts.accel, "accel",
 		"kernel backend: auto, go, avx2, avx512, neon, icicle or cuda (default: $"+accel.EnvVar+", else auto)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// "-3" reads as a shorthand flag; say how to pass a negative number.
+		if strings.HasPrefix(err.Error(), "unknown shorthand flag: '") {
+			if c := err.Error()[len("unknown shorthand flag: '")]; c >= '0' && c <= '9' {
+				return usagef("%v (negative numbers go after --, as in: wasm run f.wasm add -- 2 -3)", err)
+			}
+		}
+		return usageError{err}
+	})
 	root.AddCommand(newInfo(), newBench(), newWasm())
 	return root
 }

@@ -41,7 +41,9 @@ func TestExitCodes(t *testing.T) {
 		{"spectest", []string{"wasm", "spectest", "../../../shared/testdata/wasm-spec/json"}, 0, "0 failed", ""},
 		{"spectest wazero", []string{"wasm", "spectest", "--engine", "wazero", "../../../shared/testdata/wasm-spec/json"}, 1, "4 failed", "spectest: 4 commands failed"},
 		{"spectest bad engine", []string{"wasm", "spectest", "--engine", "v8", "x"}, 2, "", `unknown --engine "v8"`},
-		{"run add", []string{"wasm", "run", i32wasm, "add", "2", "-3"}, 0, "-1\n", "fuel used: 4 of 1000000000"},
+		{"run add", []string{"wasm", "run", i32wasm, "add", "--", "2", "-3"}, 0, "-1\n", "fuel used: 4 of 1000000000"},
+		{"run negative without --", []string{"wasm", "run", i32wasm, "add", "2", "-3"}, 2, "", "negative numbers go after --"},
+		{"run flags after args", []string{"wasm", "run", i32wasm, "add", "1", "2", "--fuel", "3"}, 1, "", "out of fuel"},
 		{"run add wazero", []string{"wasm", "run", "--engine", "wazero", i32wasm, "add", "0xffffffff", "2"}, 0, "1\n", ""},
 		{"run trap", []string{"wasm", "run", i32wasm, "div_s", "1", "0"}, 1, "", "integer divide by zero"},
 		{"run out of fuel", []string{"wasm", "run", "--fuel", "3", i32wasm, "add", "1", "2"}, 1, "", "out of fuel"},
@@ -112,7 +114,7 @@ func TestWasmRunTrace(t *testing.T) {
 	} {
 		file := filepath.Join(t.TempDir(), "trace.csv")
 		var out, errb bytes.Buffer
-		if code := run(context.Background(), []string{"wasm", "run", "--trace", file, i32wasm, tt.fn, tt.a, tt.b}, &out, &errb); code != tt.code {
+		if code := run(context.Background(), []string{"wasm", "run", "--trace", file, i32wasm, tt.fn, "--", tt.a, tt.b}, &out, &errb); code != tt.code {
 			t.Fatalf("%s: exit %d, want %d; stderr: %s", tt.fn, code, tt.code, errb.String())
 		}
 		data, err := os.ReadFile(file)

@@ -27,7 +27,8 @@ func newWasmRun() *cobra.Command {
 		Short: "Call an exported function of a WASM module and print its results",
 		Long: `run loads FILE.wasm (decoded and validated by ssprove, whatever the engine),
 calls the exported function FUNC with ARGS (decimal or 0x-prefixed integers,
-signed or unsigned, one per parameter) and prints the results, one per line, as
+signed or unsigned, one per parameter; negative ones after --, as in
+"ssprove wasm run f.wasm add -- 2 -3") and prints the results, one per line, as
 signed decimals. With the interpreter (the default) the call is fuel-metered:
 it traps when --fuel runs out, and the fuel used goes to stderr. Modules that
 import anything are refused for now: the Starstream host functions come with
@@ -110,8 +111,6 @@ steps goes to stderr.`,
 			return nil
 		},
 	}
-	// Flags come first, so that negative arguments are numbers, not flags.
-	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().StringVar(&engineName, "engine", "interp", "interp (ssprove's interpreter) or wazero")
 	cmd.Flags().Uint64Var(&fuel, "fuel", 1_000_000_000, "fuel for the interpreter; running out is a trap")
 	cmd.Flags().StringVar(&trace, "trace", "", "write the interpreter's instruction trace to this CSV file (see above)")
