@@ -173,6 +173,60 @@ TEXT ·sumVecAVX512(SB), NOSPLIT, $0-24
 // The AVX2 loops take one vector per iteration: a Montgomery product needs
 // eight of the thirteen free YMM registers, so a second one would spill.
 
+// LOOP256 runs an AVX2 kernel over n = BX elements, one vector per iteration;
+// STEP() handles the 4 elements at element AX.
+#define LOOP256(STEP) \
+	XORQ AX, AX \
+loop:           \
+	STEP()      \
+	ADDQ $4, AX \
+	CMPQ AX, BX \
+	JLT  loop
+
+// res = a + b, with res, a, b in DI, SI, DX.
+#define ADD256() \
+	VMOVDQU (SI)(AX*8), Y0        \
+	VMOVDQU (DX)(AX*8), Y1        \
+	GL256_ADD(Y0, Y1, Y2, Y3, Y4) \
+	VMOVDQU Y2, (DI)(AX*8)
+
+// res = a − b.
+#define SUB256() \
+	VMOVDQU (SI)(AX*8), Y0    \
+	VMOVDQU (DX)(AX*8), Y1    \
+	GL256_SUB(Y0, Y1, Y2, Y3) \
+	VMOVDQU Y2, (DI)(AX*8)
+
+// res = a · b.
+#define MUL256() \
+	VMOVDQU (SI)(AX*8), Y0                     \
+	VMOVDQU (DX)(AX*8), Y1                     \
+	GL256_MUL_HI(Y1, Y2)                       \
+	GL256_MULH(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	VMOVDQU Y3, (DI)(AX*8)
+
+// res = s · a, s broadcast in Y8 and its high half in Y9.
+#define SCALARMUL256() \
+	VMOVDQU (SI)(AX*8), Y0                     \
+	GL256_MULH(Y0, Y8, Y9, Y3, Y4, Y5, Y6, Y7) \
+	VMOVDQU Y3, (DI)(AX*8)
+
+// y += s · x, with y in DI and x in SI.
+#define MULADD256() \
+	VMOVDQU (SI)(AX*8), Y0                     \
+	GL256_MULH(Y0, Y8, Y9, Y3, Y4, Y5, Y6, Y7) \
+	VMOVDQU (DI)(AX*8), Y1                     \
+	GL256_ADD_ACC(Y1, Y3, Y4, Y5, Y6)          \
+	VMOVDQU Y1, (DI)(AX*8)
+
+// Y10 += a · b.
+#define INNER256() \
+	VMOVDQU (SI)(AX*8), Y0                     \
+	VMOVDQU (DX)(AX*8), Y1                     \
+	GL256_MUL_HI(Y1, Y2)                       \
+	GL256_MULH(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7) \
+	GL256_ADD_ACC(Y10, Y3, Y4, Y5, Y6)
+
 // func addVecAVX2(res, a, b *E, n int)
 TEXT ·addVecAVX2(SB), NOSPLIT, $0-32
 	MOVQ res+0(FP), DI
@@ -180,16 +234,7 @@ TEXT ·addVecAVX2(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL256_CONSTS(AX)
-	XORQ AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	VMOVDQU (DX)(AX*8), Y1
-	GL256_ADD(Y0, Y1, Y2, Y3, Y4)
-	VMOVDQU Y2, (DI)(AX*8)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(ADD256)
 	VZEROUPPER
 	RET
 
@@ -200,16 +245,7 @@ TEXT ·subVecAVX2(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL256_CONSTS(AX)
-	XORQ AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	VMOVDQU (DX)(AX*8), Y1
-	GL256_SUB(Y0, Y1, Y2, Y3)
-	VMOVDQU Y2, (DI)(AX*8)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(SUB256)
 	VZEROUPPER
 	RET
 
@@ -220,17 +256,7 @@ TEXT ·mulVecAVX2(SB), NOSPLIT, $0-32
 	MOVQ b+16(FP), DX
 	MOVQ n+24(FP), BX
 	GL256_CONSTS(AX)
-	XORQ AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	VMOVDQU (DX)(AX*8), Y1
-	GL256_MUL_HI(Y1, Y2)
-	GL256_MULH(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	VMOVDQU Y3, (DI)(AX*8)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(MUL256)
 	VZEROUPPER
 	RET
 
@@ -244,15 +270,7 @@ TEXT ·scalarMulVecAVX2(SB), NOSPLIT, $0-32
 	VMOVQ DX, X8
 	VPBROADCASTQ X8, Y8
 	GL256_MUL_HI(Y8, Y9)
-	XORQ AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	GL256_MULH(Y0, Y8, Y9, Y3, Y4, Y5, Y6, Y7)
-	VMOVDQU Y3, (DI)(AX*8)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(SCALARMUL256)
 	VZEROUPPER
 	RET
 
@@ -266,17 +284,7 @@ TEXT ·mulAddVecAVX2(SB), NOSPLIT, $0-32
 	VMOVQ DX, X8
 	VPBROADCASTQ X8, Y8
 	GL256_MUL_HI(Y8, Y9)
-	XORQ AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	GL256_MULH(Y0, Y8, Y9, Y3, Y4, Y5, Y6, Y7)
-	VMOVDQU (DI)(AX*8), Y1
-	GL256_ADD_ACC(Y1, Y3, Y4, Y5, Y6)
-	VMOVDQU Y1, (DI)(AX*8)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(MULADD256)
 	VZEROUPPER
 	RET
 
@@ -288,17 +296,7 @@ TEXT ·innerVecAVX2(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	GL256_CONSTS(AX)
 	VPXOR Y10, Y10, Y10
-	XORQ  AX, AX
-
-loop:
-	VMOVDQU (SI)(AX*8), Y0
-	VMOVDQU (DX)(AX*8), Y1
-	GL256_MUL_HI(Y1, Y2)
-	GL256_MULH(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
-	GL256_ADD_ACC(Y10, Y3, Y4, Y5, Y6)
-	ADDQ $4, AX
-	CMPQ AX, BX
-	JLT  loop
+	LOOP256(INNER256)
 	VMOVDQU Y10, (DI)
 	VZEROUPPER
 	RET
