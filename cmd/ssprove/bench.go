@@ -44,6 +44,9 @@ median of --rounds interleaved rounds.
 			if rounds < 1 {
 				return usagef("--rounds must be at least 1")
 			}
+			if minTime <= 0 {
+				return usagef("--min-time must be positive")
+			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -38,6 +38,7 @@ func TestExitCodes(t *testing.T) {
 		{"bench bad kind", []string{"bench", "msm"}, 2, "", `unknown benchmark "msm"`},
 		{"bench size too big", []string{"bench", "ntt", "--log-size", "40"}, 2, "", "out of range"},
 		{"bench bad size", []string{"bench", "ntt", "--log-size", "x"}, 2, "", "invalid argument"},
+		{"bench zero min-time", []string{"bench", "field", "--min-time", "0s"}, 2, "", "--min-time must be positive"},
 		{"spectest", []string{"wasm", "spectest", "../../../shared/testdata/wasm-spec/json"}, 0, "0 failed", ""},
 		{"spectest wazero", []string{"wasm", "spectest", "--engine", "wazero", "../../../shared/testdata/wasm-spec/json"}, 1, "4 failed", "spectest: 4 commands failed"},
 		{"spectest bad engine", []string{"wasm", "spectest", "--engine", "v8", "x"}, 2, "", `unknown --engine "v8"`},
