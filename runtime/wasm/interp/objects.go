@@ -81,11 +81,17 @@ func NewMemory(min, max uint32) (*Memory, error) {
 	return &Memory{bytes: make([]byte, int(min)*PageSize), max: max, declMax: max, hasDeclMax: true}, nil
 }
 
-// Bytes is the memory's content. It is invalidated by growth: do not keep it across calls.
+// Bytes is the memory's content; writing to it writes the memory. It is invalidated by
+// growth: do not keep it across calls.
 func (m *Memory) Bytes() []byte { return m.bytes }
 
 // Pages is the memory's size in pages.
 func (m *Memory) Pages() uint32 { return uint32(len(m.bytes) / PageSize) }
+
+// Grow adds n pages, as memory.grow would, and reports whether it could: a memory never
+// passes its maximum. The host uses it to restore a saved memory larger than the module's
+// initial one.
+func (m *Memory) Grow(n uint32) bool { return m.grow(n) >= 0 }
 
 // grow adds n pages and returns the old size, or -1 when that would pass the maximum.
 func (m *Memory) grow(n uint32) int32 {

@@ -213,8 +213,8 @@ func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]u
 }
 
 // Memory returns the instance's memory (exported or not), or nil when it has none.
-// The slice is a view, not a copy: it sees later writes, and becomes stale when
-// the memory grows. Callers must not write to it.
+// The slice is a view, not a copy: it sees later writes, writing to it writes the
+// memory, and it becomes stale when the memory grows.
 func (i *Instance) Memory() []byte {
 	mem := i.mod.Memory()
 	if mem == nil {
@@ -234,6 +234,35 @@ func (i *Instance) Global(name string) (uint64, error) {
 		return g.Get() & 0xFFFF_FFFF, nil
 	}
 	return g.Get(), nil
+}
+
+// SetGlobal sets the exported mutable global name to v (raw bits; an i32 takes the low
+// 32 bits).
+func (i *Instance) SetGlobal(name string, v uint64) error {
+	g := i.mod.ExportedGlobal(name)
+	if g == nil {
+		return fmt.Errorf("wazeroengine: global %q: %w", name, ErrNotExported)
+	}
+	mg, ok := g.(api.MutableGlobal)
+	if !ok {
+		return fmt.Errorf("wazeroengine: global %q is immutable", name)
+	}
+	if g.Type() == api.ValueTypeI32 {
+		v &= 0xFFFF_FFFF
+	}
+	mg.Set(v)
+	return nil
+}
+
+// GrowMemory adds n pages to the instance's memory, as memory.grow would, and reports
+// whether it could.
+func (i *Instance) GrowMemory(n uint32) bool {
+	mem := i.mod.Memory()
+	if mem == nil {
+		return false
+	}
+	_, ok := mem.Grow(n)
+	return ok
 }
 
 // Close releases the instance and its host modules. Instances that imported from

@@ -61,6 +61,13 @@ func goFunction(f HostFunc) api.GoFunction {
 		buf := make([]uint64, np+nr)
 		args, results := buf[:np:np], buf[np:]
 		copy(args, stack[:np])
+		// wazero's compiler leaves whatever its registers held above an i32;
+		// the engine contract is that the high bits are zero.
+		for i, t := range f.Params {
+			if t == wasm.I32 {
+				args[i] &= 0xFFFF_FFFF
+			}
+		}
 		if err := f.Fn(ctx, args, results); err != nil {
 			// A panic is how a wazero host function aborts the call: wazero
 			// recovers it and returns err, wrapped, from the Call that entered wasm.
