@@ -6,7 +6,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/ssprove
 PKGS := ./...
 
-.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean
+.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean examples
 
 all: build
 
@@ -53,6 +53,29 @@ fuzz:
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
+	done
+
+# The example programs (examples/): every .wat with wat2wasm, the C token once per
+# asset with clang and wasm-ld; examples_test.go checks the checked-in .wasm match.
+# When a tool is missing this installs Debian's wabt, clang and lld with apt-get
+# (with sudo when not root).
+EXAMPLE_CFLAGS := --target=wasm32 -nostdlib -O2 -Wl,--no-entry -Wl,--strip-all
+examples:
+	@missing=""; \
+	command -v wat2wasm >/dev/null || missing="$$missing wabt"; \
+	command -v clang >/dev/null || missing="$$missing clang"; \
+	command -v wasm-ld >/dev/null || missing="$$missing lld"; \
+	if [ -n "$$missing" ]; then \
+	  echo "examples: installing$$missing with apt-get"; \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update && $$sudo apt-get install -y $$missing || exit 1; \
+	fi
+	@for f in $$(find examples -name '*.wat' | sort); do \
+	  echo "wat2wasm $$f"; wat2wasm $$f -o $${f%.wat}.wasm || exit 1; \
+	done
+	cd examples/c && for a in token_a:../common token_b:../common nft:../nft; do \
+	  clang $(EXAMPLE_CFLAGS) -DASSET_NAME="\"$${a%%:*}\"" -o $${a#*:}/$${a%%:*}.wasm token.c || exit 1; \
+	  chmod 644 $${a#*:}/$${a%%:*}.wasm; \
 	done
 
 clean:

@@ -227,10 +227,10 @@ func (x *Executor) run(ctx context.Context, st Store, t *Transaction, be backend
 		procs:    make(map[uint64]*proc),
 		handlers: make(map[[4]uint64][]uint64),
 		startID:  next, nextID: next,
-		trace:    &Trace{},
-		minted:   make(map[program.Hash]uint64),
-		burned:   make(map[program.Hash]uint64),
-		fuel:     t.Fuel,
+		trace:  &Trace{},
+		minted: make(map[program.Hash]uint64),
+		burned: make(map[program.Hash]uint64),
+		fuel:   t.Fuel,
 	}
 	if m.fuel == 0 {
 		m.fuel = DefaultFuel

@@ -344,8 +344,8 @@ func (m *machine) finish(mint, burn map[program.Hash]uint64) error {
 		}
 	}
 	for _, side := range []struct {
-		name           string
-		did, declared  map[program.Hash]uint64
+		name          string
+		did, declared map[program.Hash]uint64
 	}{{"minted", m.minted, mint}, {"burned", m.burned, burn}} {
 		if !maps.Equal(side.did, side.declared) {
 			return &Violation{Seq: -1, Err: fmt.Errorf("%w: %s %s, declared %s", ErrUnbalanced, side.name, amounts(side.did), amounts(side.declared))}

@@ -26,8 +26,8 @@ type script func(h *native) error
 
 // native is a running native process: its memory and its host functions.
 type native struct {
-	mem   []byte
-	hosts map[string]hostFn
+	mem      []byte
+	hosts    map[string]hostFn
 	fuelLeft uint64
 	// steps counts the process's steps in this transaction.
 	steps int
@@ -85,14 +85,17 @@ func (n *native) step(context.Context) error {
 	return n.run(n)
 }
 
-func (n *native) memory() []byte                  { return n.mem }
-func (n *native) grow(pages uint32) bool          { n.mem = append(n.mem, make([]byte, int(pages)*pageSize)...); return true }
-func (n *native) global(string) uint64            { return 0 }
-func (n *native) setGlobal(string, uint64)        {}
-func (n *native) fuel() uint64                    { return n.fuelLeft }
-func (n *native) setFuel(f uint64)                { n.fuelLeft = f }
-func (n *native) outOfFuel(error) bool            { return false }
-func (n *native) close(context.Context)           {}
+func (n *native) memory() []byte { return n.mem }
+func (n *native) grow(pages uint32) bool {
+	n.mem = append(n.mem, make([]byte, int(pages)*pageSize)...)
+	return true
+}
+func (n *native) global(string) uint64     { return 0 }
+func (n *native) setGlobal(string, uint64) {}
+func (n *native) fuel() uint64             { return n.fuelLeft }
+func (n *native) setFuel(f uint64)         { n.fuelLeft = f }
+func (n *native) outOfFuel(error) bool     { return false }
+func (n *native) close(context.Context)    {}
 
 // nativeBackend runs the scripts registered by program hash.
 type nativeBackend struct{ scripts map[program.Hash]script }

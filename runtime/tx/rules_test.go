@@ -137,11 +137,11 @@ func equalU64(a, b []uint64) bool {
 // unchanged.
 func TestRules(t *testing.T) {
 	type setup struct {
-		w       *world
-		utxo    program.Hash // yields on every step
-		token   program.Hash // binds to the owner its resume ref names, then yields
-		burner  program.Hash // burns
-		inputs  []Input      // a utxo 2 owning token 3 exists when the case needs it
+		w      *world
+		utxo   program.Hash // yields on every step
+		token  program.Hash // binds to the owner its resume ref names, then yields
+		burner program.Hash // burns
+		inputs []Input      // a utxo 2 owning token 3 exists when the case needs it
 	}
 	bindTo := func(h *native) error {
 		ref, _, _, err := h.act()

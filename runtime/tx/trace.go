@@ -68,12 +68,12 @@ func (t *Trace) Counts() map[string]int {
 
 // record is the summary of a transaction the ledger keeps under its hash.
 type record struct {
-	Hash        string          `json:"hash"`
-	Coordinator string          `json:"coordinator"`
-	Inputs      []recordInput   `json:"inputs,omitempty"`
-	Processes   []recordProcess `json:"processes"`
-	HostCalls   int             `json:"host_calls"`
-	Fuel        uint64          `json:"fuel"`
+	Hash        string            `json:"hash"`
+	Coordinator string            `json:"coordinator"`
+	Inputs      []recordInput     `json:"inputs,omitempty"`
+	Processes   []recordProcess   `json:"processes"`
+	HostCalls   int               `json:"host_calls"`
+	Fuel        uint64            `json:"fuel"`
 	Minted      map[string]uint64 `json:"minted,omitempty"`
 	Burned      map[string]uint64 `json:"burned,omitempty"`
 }
