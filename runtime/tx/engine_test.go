@@ -22,7 +22,7 @@ func importIndex(name string) uint32 {
 	return uint32(slices.Index(names, name))
 }
 
-func realLedger(t *testing.T, modules map[string][]byte) *ledger.Ledger {
+func realLedger(t testing.TB, modules map[string][]byte) *ledger.Ledger {
 	t.Helper()
 	dir := t.TempDir()
 	if err := ledger.Init(dir); err != nil {

@@ -18,6 +18,7 @@ package wazeroengine
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -63,6 +64,9 @@ type Engine struct {
 	// is not used: every wazero instance is anonymous, so that a name can be bound
 	// after instantiation (Register) and rebound, as the spec's register allows.
 	names map[string]api.Module
+	// compiled keeps every module compiled so far, by the SHA-256 of its bytes, until
+	// Close.
+	compiled map[[32]byte]wazero.CompiledModule
 }
 
 // New starts an engine. ctx is only used while starting it.
@@ -84,9 +88,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		WithMemoryLimitPages(pages).
 		WithCloseOnContextDone(true)
 	return &Engine{
-		rt:     wazero.NewRuntimeWithConfig(ctx, rc),
-		limits: cfg.Limits,
-		names:  make(map[string]api.Module),
+		rt:       wazero.NewRuntimeWithConfig(ctx, rc),
+		limits:   cfg.Limits,
+		names:    make(map[string]api.Module),
+		compiled: make(map[[32]byte]wazero.CompiledModule),
 	}, nil
 }
 
@@ -139,19 +144,11 @@ func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte,
 		}
 		return e.names[module] // nil for an unknown name: wazero reports it
 	}
-	compiled, err := e.rt.CompileModule(ctx, wasmBytes)
+	compiled, err := e.compile(ctx, wasmBytes)
 	if err != nil {
 		inst.closeHosts(ctx)
-		// With reference types off, wazero checks element segments against
-		// the module's own tables when compiling.
-		if trap := instantiationTrap(err); trap != nil {
-			return nil, fmt.Errorf("wazeroengine: instantiate: %w", trap)
-		}
-		return nil, fmt.Errorf("wazeroengine: compile: %w", err)
+		return nil, err
 	}
-	// Closing the compiled module only drops wazero's handle: the instance keeps
-	// the code alive.
-	defer compiled.Close(ctx)
 	mc := wazero.NewModuleConfig().WithName("").WithStartFunctions()
 	mod, err := e.rt.InstantiateModule(experimental.WithImportResolver(ctx, resolve), compiled, mc)
 	if err != nil {
@@ -166,6 +163,26 @@ func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte,
 		e.names[name] = mod
 	}
 	return inst, nil
+}
+
+// compile compiles wasmBytes once per engine: a Starstream transaction instantiates the
+// same programs over and over, and compiling dominates instantiation.
+func (e *Engine) compile(ctx context.Context, wasmBytes []byte) (wazero.CompiledModule, error) {
+	key := sha256.Sum256(wasmBytes)
+	if c, ok := e.compiled[key]; ok {
+		return c, nil
+	}
+	c, err := e.rt.CompileModule(ctx, wasmBytes)
+	if err != nil {
+		// With reference types off, wazero checks element segments against
+		// the module's own tables when compiling.
+		if trap := instantiationTrap(err); trap != nil {
+			return nil, fmt.Errorf("wazeroengine: instantiate: %w", trap)
+		}
+		return nil, fmt.Errorf("wazeroengine: compile: %w", err)
+	}
+	e.compiled[key] = c
+	return c, nil
 }
 
 // Register makes inst's exports importable under name by the modules instantiated
