@@ -13,10 +13,12 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/ssprove
 
-# Until the prover exists: the machine, its backends, and the kernels measured
+# The machine and its backends; the DEX scenario executed on a fresh ledger (both
+# engines, compared); then, until transactions are proven, the kernels measured
 # against gnark-crypto at a size that finishes in seconds.
 run: build
 	./$(BIN) info
+	scripts/scenario.sh ./$(BIN) examples/dex
 	./$(BIN) bench ntt --log-size 16 --rounds 3
 	./$(BIN) bench field --log-size 16 --rounds 3
 

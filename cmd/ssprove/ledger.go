@@ -353,8 +353,13 @@ func printResult(w io.Writer, n names, r *tx.Result, engine tx.Engine, committed
 		name string
 		m    map[program.Hash]uint64
 	}{{"minted", r.Minted}, {"burned", r.Burned}} {
-		for h, v := range side.m {
-			fmt.Fprintf(w, "  %s %d of %s\n", side.name, v, n.of(h))
+		hs := make([]program.Hash, 0, len(side.m))
+		for h := range side.m {
+			hs = append(hs, h)
+		}
+		sort.Slice(hs, func(i, j int) bool { return n.of(hs[i]) < n.of(hs[j]) })
+		for _, h := range hs {
+			fmt.Fprintf(w, "  %s %d of %s\n", side.name, side.m[h], n.of(h))
 		}
 	}
 	counts := r.Trace.Counts()

@@ -40,4 +40,3 @@ func BenchmarkRoundTrip(b *testing.B) {
 		})
 	}
 }
-

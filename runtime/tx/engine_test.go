@@ -3,6 +3,7 @@ package tx
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"testing"
 
@@ -99,5 +100,46 @@ func TestUnknownImport(t *testing.T) {
 	}
 	if _, err := x.Execute(context.Background(), l, &Transaction{Coordinator: "bad"}); !errors.Is(err, program.ErrImport) {
 		t.Fatalf("Execute: %v, want ErrImport", err)
+	}
+}
+
+// TestInstructionTrace: asked for, the interpreter's run keeps each process's instruction
+// columns; both engines agree on everything else (check mode).
+func TestInstructionTrace(t *testing.T) {
+	ping, err := os.ReadFile("testdata/ping.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pingpong, err := os.ReadFile("testdata/pingpong.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := realLedger(t, map[string][]byte{"ping": ping, "pingpong": pingpong})
+	ctx := context.Background()
+	x, err := NewExecutor(ctx, Options{Engine: Check, TraceInstructions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close(ctx)
+	r, err := x.Execute(ctx, l, &Transaction{Coordinator: "pingpong", Args: []Arg{{Program: "ping"}, {Words: [4]uint64{3}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Trace.Instructions) != 2 {
+		t.Fatalf("instruction traces for %d processes, want 2", len(r.Trace.Instructions))
+	}
+	for pid, cols := range r.Trace.Instructions {
+		if len(cols.Op) == 0 {
+			t.Errorf("process %d: empty instruction trace", pid)
+		}
+	}
+	if got := r.Trace.Counts()["resume"]; got != 3 {
+		t.Errorf("%d resumes, want 3", got)
+	}
+	if _, err := NewExecutor(ctx, Options{Engine: Wazero, TraceInstructions: true}); err == nil {
+		t.Error("wazero with instruction traces: no error")
+	}
+	if _, err := x.Execute(ctx, l, &Transaction{Coordinator: "pingpong", Inputs: []Input{{ID: 999}}}); !errors.Is(err, ErrUnknownProcess) {
+		t.Errorf("unknown input: %v, want ErrUnknownProcess", err)
 	}
 }

@@ -46,7 +46,6 @@ var (
 	ErrRef         = errors.New("bad ref")
 	ErrRefBuilding = errors.New("a ref is already under construction")
 	ErrNoRef       = errors.New("no ref under construction")
-	ErrRefFull     = errors.New("ref is full")
 	ErrRefTooLarge = errors.New("ref over the size limits")
 	ErrRefNotOwner = errors.New("only a ref's creator may write it")
 	ErrMemory      = errors.New("pointer outside the caller's memory")

@@ -13,7 +13,7 @@ import (
 const (
 	MaxFileSize = 1 << 20
 	MaxInputs   = 1024
-	MaxArgRows  = 4096
+	MaxArgRows  = 3000 // with MaxInputs and the header, the init ref fits MaxRefRows
 	MaxAssets   = 256
 )
 

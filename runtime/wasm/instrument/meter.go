@@ -35,19 +35,25 @@ func Meter(bin []byte) ([]byte, error) { return MeterWithFuel(bin, 0) }
 // their instructions: a branch to the function's outermost label pays 1 more, for the
 // function's end that it lands on in the interpreter; memory.copy and memory.fill pay n/64
 // before they run, and memory.grow pays 1024 a page after it succeeded. Hence, for any budget
-// F from 0 to math.MaxInt64 and a call that does not trap on its own:
+// F from 0 to math.MaxInt64 (interp takes a uint64; the global is signed):
 //
 //   - the metered call completes if and only if the interpreter, given F, completes the same
-//     call on bin, and the fuel then left in the global equals the interpreter's Fuel();
-//   - otherwise it traps with the global negative (see OutOfFuel).
+//     call on bin, and then results, memory, globals and the fuel left in the global equal
+//     the interpreter's (Instance.Fuel);
+//   - when the interpreter runs out of fuel, the metered call traps with the global negative
+//     (OutOfFuel);
+//   - when the interpreter traps on its own, the metered call traps the same way, or runs
+//     out of fuel first, since it charges earlier; a metered trap with the global not
+//     negative is always the trap the interpreter reports.
 //
-// A call that traps on its own may run out of fuel first in the metered module where the
-// interpreter would report its own trap, since charges come earlier; the reverse cannot
-// happen, and a metered trap with the global non-negative is the trap the interpreter
-// reports. What an out-of-fuel trap leaves behind differs too: the metered module traps
-// after a memory.grow that it could not pay for, with the memory grown. A host function spends
-// nothing beyond the 10 of its call; one that charges more (interp's Instance.UseFuel) must
-// subtract it from the global itself.
+// What a trap leaves behind is not comparable: the metered module stops at the start of the
+// run it cannot pay for, before side effects the interpreter performs up to the instruction
+// it cannot pay for, and it traps after a memory.grow that it could not pay for, with the
+// memory grown. Callers discard the state of a call that ran out, as a transaction does.
+// Where the call stack runs out is each engine's own, as without metering; the scratch locals
+// and the few operand slots the charges use make wazero's frames slightly larger. A host
+// function spends nothing beyond the 10 of its call, as in the interpreter; one that charges
+// more (interp's Instance.UseFuel) must subtract it from the global itself.
 //
 // The checks trap with unreachable inside an if block; in code already nested as deeply as
 // wasm.DefaultLimits allows, an if would pass the limit, so there the check divides by zero
