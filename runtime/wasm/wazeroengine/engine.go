@@ -128,7 +128,8 @@ func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte,
 			return nil, fmt.Errorf("wazeroengine: import %s.%s: %w", im.Module, im.Name, ErrUnknownModule)
 		}
 	}
-	inst := &Instance{}
+	// wazero's Memory() of a module without one is a typed nil, so remember it here.
+	inst := &Instance{hasMem: len(m.Memories) > 0 || importsMemory(m)}
 	for _, h := range hosts {
 		mod, err := h.instantiate(ctx, e.rt)
 		if err != nil {
@@ -198,8 +199,9 @@ func (e *Engine) Register(name string, inst *Instance) error {
 
 // Instance is an instantiated module. It is not safe for concurrent use.
 type Instance struct {
-	mod   api.Module
-	hosts []api.Module
+	hasMem bool
+	mod    api.Module
+	hosts  []api.Module
 }
 
 // Call calls the exported function export. Values are raw bits: an i32 in the low
@@ -233,6 +235,9 @@ func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]u
 // The slice is a view, not a copy: it sees later writes, writing to it writes the
 // memory, and it becomes stale when the memory grows.
 func (i *Instance) Memory() []byte {
+	if !i.hasMem {
+		return nil
+	}
 	mem := i.mod.Memory()
 	if mem == nil {
 		return nil
@@ -274,6 +279,9 @@ func (i *Instance) SetGlobal(name string, v uint64) error {
 // GrowMemory adds n pages to the instance's memory, as memory.grow would, and reports
 // whether it could.
 func (i *Instance) GrowMemory(n uint32) bool {
+	if !i.hasMem {
+		return false
+	}
 	mem := i.mod.Memory()
 	if mem == nil {
 		return false
@@ -309,3 +317,12 @@ var ErrUnknownModule = errors.New("unknown import module")
 // ErrNotExported is wrapped by Call and Global when the instance exports no
 // function or global of that name.
 var ErrNotExported = errors.New("not exported")
+
+func importsMemory(m *wasm.Module) bool {
+	for _, im := range m.Imports {
+		if im.Kind == wasm.ExternMemory {
+			return true
+		}
+	}
+	return false
+}
