@@ -155,17 +155,8 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	dir := t.TempDir()
-	if err := ledger.Init(dir); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
 	x := &Executor{opts: Options{Limits: wasm.DefaultLimits()}, programs: make(map[program.Hash]*loaded)}
-	return &world{t: t, l: l, x: x, be: &nativeBackend{scripts: make(map[program.Hash]script)}}
+	return &world{t: t, l: realLedger(t, nil), x: x, be: &nativeBackend{scripts: make(map[program.Hash]script)}}
 }
 
 // deploy deploys a native program under name and returns its hash.
