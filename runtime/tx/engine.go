@@ -195,12 +195,31 @@ func (i *interpInstance) outOfFuel(err error) bool {
 }
 
 // wazeroBackend runs processes on wazero, metered so that fuel means what it means on
-// the interpreter.
+// the interpreter. One host module serves every process: building and compiling one per
+// process cost more than the rest of a transaction. A host function finds the calling
+// process's bindings in the ctx of its step.
 type wazeroBackend struct{ e *wazeroengine.Engine }
 
+// hostsKey is the ctx key of the running process's host functions.
+type hostsKey struct{}
+
 func newWazeroBackend(ctx context.Context, lim wasm.Limits) (*wazeroBackend, error) {
-	e, err := wazeroengine.New(ctx, wazeroengine.Config{Compiler: true, Limits: lim})
+	// Metering bounds every call, and the machine checks ctx before each step.
+	e, err := wazeroengine.New(ctx, wazeroengine.Config{Compiler: true, Limits: lim, Uninterruptible: true})
 	if err != nil {
+		return nil, err
+	}
+	funcs := make(map[string]wazeroengine.HostFunc, len(program.Imports))
+	for name, t := range program.Imports {
+		funcs[name] = wazeroengine.HostFunc{
+			Params: t.Params, Results: t.Results,
+			Fn: func(ctx context.Context, args, results []uint64) error {
+				return ctx.Value(hostsKey{}).(map[string]hostFn)[name](args, results)
+			},
+		}
+	}
+	if err := e.DefineHost(ctx, wazeroengine.HostModule{Name: program.HostModule, Funcs: funcs}); err != nil {
+		e.Close(ctx)
 		return nil, err
 	}
 	return &wazeroBackend{e: e}, nil
@@ -214,30 +233,22 @@ func (b *wazeroBackend) instantiate(ctx context.Context, p *loaded, hosts map[st
 		}
 		p.metered = m
 	}
-	funcs := make(map[string]wazeroengine.HostFunc, len(hosts))
-	for name, fn := range hosts {
-		t, err := hostSignature(name)
-		if err != nil {
-			return nil, err
-		}
-		funcs[name] = wazeroengine.HostFunc{
-			Params: t.Params, Results: t.Results,
-			Fn: func(_ context.Context, args, results []uint64) error { return fn(args, results) },
-		}
-	}
-	inst, err := b.e.Instantiate(ctx, "", p.metered, wazeroengine.HostModule{Name: program.HostModule, Funcs: funcs})
+	inst, err := b.e.Instantiate(ctx, "", p.metered)
 	if err != nil {
 		return nil, err
 	}
-	return &wazeroInstance{inst: inst}, nil
+	return &wazeroInstance{inst: inst, hosts: hosts}, nil
 }
 
 func (b *wazeroBackend) close(ctx context.Context) error { return b.e.Close(ctx) }
 
-type wazeroInstance struct{ inst *wazeroengine.Instance }
+type wazeroInstance struct {
+	inst  *wazeroengine.Instance
+	hosts map[string]hostFn // the process's host functions, for the shared host module
+}
 
 func (w *wazeroInstance) step(ctx context.Context) error {
-	_, err := w.inst.Call(ctx, program.StepExport)
+	_, err := w.inst.Call(context.WithValue(ctx, hostsKey{}, w.hosts), program.StepExport)
 	return err
 }
 

@@ -12,8 +12,8 @@
 //
 // Determinism is wazero's for the integer subset; what differs between engines is
 // only where the call stack runs out, which is why exhaustion is its own [TrapKind].
-// A context that is done closes the running module: that is a backstop against a
-// runaway host, not a metering mechanism.
+// A context that is done closes the running module (unless Config.Uninterruptible):
+// that is a backstop against a runaway host, not a metering mechanism.
 package wazeroengine
 
 import (
@@ -53,6 +53,11 @@ type Config struct {
 	MaxMemoryPages uint32
 	// Limits bound what wasm.Load accepts; zero fields take wasm.DefaultLimits.
 	Limits wasm.Limits
+	// Uninterruptible stops a done context from closing a running module, which
+	// costs wazero a goroutine per call. Only for modules that bound themselves,
+	// such as those metered by runtime/wasm/instrument: the context is then seen
+	// only when a call starts.
+	Uninterruptible bool
 }
 
 // Engine is a wazero runtime with a namespace of instances that modules may import
@@ -64,9 +69,9 @@ type Engine struct {
 	// is not used: every wazero instance is anonymous, so that a name can be bound
 	// after instantiation (Register) and rebound, as the spec's register allows.
 	names map[string]api.Module
-	// compiled keeps every module compiled so far, by the SHA-256 of its bytes, until
+	// modules keeps every module loaded so far, by the SHA-256 of its bytes, until
 	// Close.
-	compiled map[[32]byte]wazero.CompiledModule
+	modules map[[32]byte]*loaded
 }
 
 // New starts an engine. ctx is only used while starting it.
@@ -86,12 +91,12 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	rc = rc.WithCoreFeatures(features).
 		WithMemoryLimitPages(pages).
-		WithCloseOnContextDone(true)
+		WithCloseOnContextDone(!cfg.Uninterruptible)
 	return &Engine{
-		rt:       wazero.NewRuntimeWithConfig(ctx, rc),
-		limits:   cfg.Limits,
-		names:    make(map[string]api.Module),
-		compiled: make(map[[32]byte]wazero.CompiledModule),
+		rt:      wazero.NewRuntimeWithConfig(ctx, rc),
+		limits:  cfg.Limits,
+		names:   make(map[string]api.Module),
+		modules: make(map[[32]byte]*loaded),
 	}, nil
 }
 
@@ -115,10 +120,11 @@ func (e *Engine) Close(ctx context.Context) error {
 // when a segment is out of bounds or the start function traps; any other error is
 // a link or resource error.
 func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte, hosts ...HostModule) (*Instance, error) {
-	m, err := wasm.Load(wasmBytes, e.limits)
+	mod, err := e.load(ctx, wasmBytes)
 	if err != nil {
-		return nil, fmt.Errorf("wazeroengine: %w", err)
+		return nil, err
 	}
+	m := mod.m
 	local := make(map[string]api.Module, len(hosts))
 	for _, h := range hosts {
 		local[h.Name] = nil
@@ -145,13 +151,8 @@ func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte,
 		}
 		return e.names[module] // nil for an unknown name: wazero reports it
 	}
-	compiled, err := e.compile(ctx, wasmBytes)
-	if err != nil {
-		inst.closeHosts(ctx)
-		return nil, err
-	}
 	mc := wazero.NewModuleConfig().WithName("").WithStartFunctions()
-	mod, err := e.rt.InstantiateModule(experimental.WithImportResolver(ctx, resolve), compiled, mc)
+	wm, err := e.rt.InstantiateModule(experimental.WithImportResolver(ctx, resolve), mod.compiled, mc)
 	if err != nil {
 		inst.closeHosts(ctx)
 		if trap := instantiationTrap(err); trap != nil {
@@ -159,19 +160,31 @@ func (e *Engine) Instantiate(ctx context.Context, name string, wasmBytes []byte,
 		}
 		return nil, fmt.Errorf("wazeroengine: instantiate: %w", err)
 	}
-	inst.mod = mod
+	inst.mod = wm
 	if name != "" {
-		e.names[name] = mod
+		e.names[name] = wm
 	}
 	return inst, nil
 }
 
-// compile compiles wasmBytes once per engine: a Starstream transaction instantiates the
-// same programs over and over, and compiling dominates instantiation.
-func (e *Engine) compile(ctx context.Context, wasmBytes []byte) (wazero.CompiledModule, error) {
+// loaded is a module as Load accepted it and wazero compiled it.
+type loaded struct {
+	m        *wasm.Module
+	compiled wazero.CompiledModule
+}
+
+// load loads and compiles wasmBytes once per engine: a Starstream transaction
+// instantiates the same programs over and over, and loading and compiling dominate
+// instantiation. Errors: wasm.Load's, or a compile error (a *TrapError for an element
+// segment out of its table's bounds).
+func (e *Engine) load(ctx context.Context, wasmBytes []byte) (*loaded, error) {
 	key := sha256.Sum256(wasmBytes)
-	if c, ok := e.compiled[key]; ok {
-		return c, nil
+	if l, ok := e.modules[key]; ok {
+		return l, nil
+	}
+	m, err := wasm.Load(wasmBytes, e.limits)
+	if err != nil {
+		return nil, fmt.Errorf("wazeroengine: %w", err)
 	}
 	c, err := e.rt.CompileModule(ctx, wasmBytes)
 	if err != nil {
@@ -182,8 +195,22 @@ func (e *Engine) compile(ctx context.Context, wasmBytes []byte) (wazero.Compiled
 		}
 		return nil, fmt.Errorf("wazeroengine: compile: %w", err)
 	}
-	e.compiled[key] = c
-	return c, nil
+	l := &loaded{m: m, compiled: c}
+	e.modules[key] = l
+	return l, nil
+}
+
+// DefineHost instantiates h once and makes it importable under h.Name by every
+// module instantiated after it, as Register does for instances. Its functions are
+// shared: when callers must be told apart, they do it through the ctx given to Call,
+// which reaches every host function.
+func (e *Engine) DefineHost(ctx context.Context, h HostModule) error {
+	mod, err := h.instantiate(ctx, e.rt)
+	if err != nil {
+		return err
+	}
+	e.names[h.Name] = mod
+	return nil
 }
 
 // Register makes inst's exports importable under name by the modules instantiated
@@ -202,6 +229,9 @@ type Instance struct {
 	hasMem bool
 	mod    api.Module
 	hosts  []api.Module
+	// funcs keeps the exports called so far: wazero's ExportedFunction builds a new
+	// call engine, stack included, every time it is asked.
+	funcs map[string]api.Function
 }
 
 // Call calls the exported function export. Values are raw bits: an i32 in the low
@@ -210,9 +240,15 @@ type Instance struct {
 // function is in the chain as the host returned it; a done ctx gives an error
 // wrapping ctx's error and leaves the instance closed.
 func (i *Instance) Call(ctx context.Context, export string, args ...uint64) ([]uint64, error) {
-	fn := i.mod.ExportedFunction(export)
+	fn := i.funcs[export]
 	if fn == nil {
-		return nil, fmt.Errorf("wazeroengine: call %q: %w", export, ErrNotExported)
+		if fn = i.mod.ExportedFunction(export); fn == nil {
+			return nil, fmt.Errorf("wazeroengine: call %q: %w", export, ErrNotExported)
+		}
+		if i.funcs == nil {
+			i.funcs = make(map[string]api.Function)
+		}
+		i.funcs[export] = fn
 	}
 	res, err := fn.Call(ctx, args...)
 	if err != nil {

@@ -211,3 +211,37 @@ func TestLinking(t *testing.T) {
 		}
 	})
 }
+
+type factorKey struct{}
+
+// TestDefineHost: one host module serves every instance that imports it, and tells its
+// callers apart through the ctx of their Call.
+func TestDefineHost(t *testing.T) {
+	forEachEngine(t, wazeroengine.Config{Uninterruptible: true}, func(t *testing.T, e *wazeroengine.Engine) {
+		ctx := context.Background()
+		err := e.DefineHost(ctx, wazeroengine.HostModule{Name: "env", Funcs: map[string]wazeroengine.HostFunc{
+			"double": {
+				Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32},
+				Fn: func(ctx context.Context, args, results []uint64) error {
+					results[0] = uint64(uint32(args[0]) * ctx.Value(factorKey{}).(uint32))
+					return nil
+				},
+			},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, factor := range []uint32{2, 3} {
+			inst, err := e.Instantiate(ctx, "", testModule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // the second call reuses the export wazeroengine kept
+				got, err := inst.Call(context.WithValue(ctx, factorKey{}, factor), "call_host", 7)
+				if err != nil || len(got) != 1 || uint32(got[0]) != 7*factor {
+					t.Errorf("call_host(7) with factor %d = %v, %v", factor, got, err)
+				}
+			}
+		}
+	})
+}
