@@ -8,31 +8,10 @@ package wasmtest
 import "github.com/ssprove/ssprove/runtime/wasm"
 
 // Uleb is v in unsigned LEB128.
-func Uleb(v uint64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			b = append(b, c|0x80)
-			continue
-		}
-		return append(b, c)
-	}
-}
+func Uleb(v uint64) []byte { return wasm.AppendUnsigned(nil, v) }
 
 // Sleb is v in signed LEB128.
-func Sleb(v int64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+func Sleb(v int64) []byte { return wasm.AppendSigned(nil, v) }
 
 // Vec is a vector: the count of items, then the items.
 func Vec(items ...[]byte) []byte {

@@ -67,3 +67,24 @@ func decodeSigned(b []byte, bits uint) (int64, int, error) {
 		}
 	}
 }
+
+// AppendUnsigned appends v in unsigned LEB128, the shortest encoding.
+func AppendUnsigned(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+// AppendSigned appends v in signed LEB128, the shortest encoding.
+func AppendSigned(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}

@@ -51,3 +51,20 @@ func TestDecodeLEB128(t *testing.T) {
 		})
 	}
 }
+
+func TestAppendLEB128(t *testing.T) {
+	for _, v := range []uint64{0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 1<<32 - 1, 1<<63 + 5, 1<<64 - 1} {
+		b := AppendUnsigned(nil, v)
+		got, n, err := decodeUnsigned(b, 64)
+		if err != nil || got != v || n != len(b) {
+			t.Errorf("unsigned %#x: encoded %x, decoded %#x, %d, %v", v, b, got, n, err)
+		}
+	}
+	for _, v := range []int64{0, 1, -1, 63, 64, -64, -65, 1<<31 - 1, -1 << 31, 1<<63 - 1, -1 << 63} {
+		b := AppendSigned(nil, v)
+		got, n, err := decodeSigned(b, 64)
+		if err != nil || got != v || n != len(b) {
+			t.Errorf("signed %d: encoded %x, decoded %d, %d, %v", v, b, got, n, err)
+		}
+	}
+}

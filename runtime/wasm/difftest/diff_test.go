@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/ssprove/ssprove/internal/enginetest"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -16,35 +17,10 @@ import (
 	"github.com/ssprove/ssprove/runtime/wasm/wazeroengine"
 )
 
-// trap is a trap kind both engines can be mapped to.
-type trap int
-
-const (
-	noTrap trap = iota
-	trapUnreachable
-	trapDivideByZero
-	trapIntegerOverflow
-	trapMemory
-	// trapTable covers a call_indirect index past the table and an uninitialized entry:
-	// wazero reports both as "invalid table access", where the interpreter tells them
-	// apart, so they can only be compared at this coarser level.
-	trapTable
-	trapIndirectCallType
-	// trapExhausted is running out of call or value stack. Where that happens depends on
-	// each engine's limits; Generate's modules keep far from both, so it is compared like
-	// any other trap.
-	trapExhausted
-)
-
-var trapNames = [...]string{"none", "unreachable", "divide by zero", "integer overflow",
-	"memory out of bounds", "table access", "indirect call type mismatch", "stack exhausted"}
-
-func (t trap) String() string { return trapNames[t] }
-
 // outcome is what a call did, in terms that can be compared across engines.
 type outcome struct {
 	results []uint64
-	trap    trap
+	trap    enginetest.Trap
 	memory  [sha256.Size]byte
 	pages   int
 	globals []uint64
@@ -53,56 +29,6 @@ type outcome struct {
 func (o outcome) String() string {
 	return fmt.Sprintf("results %#x, trap %v, memory %d pages sha256 %x, globals %#x",
 		o.results, o.trap, o.pages, o.memory[:8], o.globals)
-}
-
-func interpTrap(err error) (trap, error) {
-	var t *interp.Trap
-	if !errors.As(err, &t) {
-		return 0, err
-	}
-	switch t.Code {
-	case interp.TrapUnreachable:
-		return trapUnreachable, nil
-	case interp.TrapDivideByZero:
-		return trapDivideByZero, nil
-	case interp.TrapIntegerOverflow:
-		return trapIntegerOverflow, nil
-	case interp.TrapMemoryOutOfBounds:
-		return trapMemory, nil
-	case interp.TrapTableOutOfBounds, interp.TrapUndefinedElement, interp.TrapUninitializedElement:
-		return trapTable, nil
-	case interp.TrapIndirectCallType:
-		return trapIndirectCallType, nil
-	case interp.TrapCallStackExhausted, interp.TrapValueStackExhausted:
-		return trapExhausted, nil
-	}
-	// Out of fuel has no wazero counterpart: Generate's modules terminate well within
-	// the budget, so running out is a failure of the test, not a result.
-	return 0, err
-}
-
-func wazeroTrap(err error) (trap, error) {
-	var t *wazeroengine.TrapError
-	if !errors.As(err, &t) {
-		return 0, err
-	}
-	switch t.Kind {
-	case wazeroengine.TrapUnreachable:
-		return trapUnreachable, nil
-	case wazeroengine.TrapDivideByZero:
-		return trapDivideByZero, nil
-	case wazeroengine.TrapIntegerOverflow:
-		return trapIntegerOverflow, nil
-	case wazeroengine.TrapMemoryOutOfBounds:
-		return trapMemory, nil
-	case wazeroengine.TrapTableOutOfBounds:
-		return trapTable, nil
-	case wazeroengine.TrapIndirectCallType:
-		return trapIndirectCallType, nil
-	case wazeroengine.TrapStackExhausted:
-		return trapExhausted, nil
-	}
-	return 0, err
 }
 
 // mask keeps the bits of a value of type t. Both engines return i32 values
@@ -130,8 +56,13 @@ func runInterp(m *wasm.Module, p *wasmtest.Program, args []uint64) (outcome, err
 	var o outcome
 	res, _, err := inst.Call(context.Background(), p.Entry, args...)
 	if err != nil {
-		if o.trap, err = interpTrap(err); err != nil {
+		if o.trap, err = enginetest.InterpTrap(err); err != nil {
 			return outcome{}, err
+		}
+		// Generate's modules terminate well within the budget, so running out is a
+		// failure of the test, not a result to compare.
+		if o.trap == enginetest.OutOfFuel {
+			return outcome{}, errors.New("interp ran out of fuel")
 		}
 	}
 	o.results = res
@@ -154,7 +85,7 @@ func runWazero(e *wazeroengine.Engine, p *wasmtest.Program, args []uint64) (outc
 	var o outcome
 	res, err := inst.Call(ctx, p.Entry, args...)
 	if err != nil {
-		if o.trap, err = wazeroTrap(err); err != nil {
+		if o.trap, err = enginetest.WazeroTrap(err); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -226,7 +157,7 @@ func TestDifferential(t *testing.T) {
 		n = 200
 	}
 	e := newWazero(t)
-	traps := map[trap]int{}
+	traps := map[enginetest.Trap]int{}
 	for seed := range uint64(n) {
 		o := check(t, e, rand.New(rand.NewPCG(seed, 0x5eed)))
 		traps[o.trap]++

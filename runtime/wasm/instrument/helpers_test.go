@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/ssprove/ssprove/internal/enginetest"
 	"slices"
 	"testing"
 
@@ -14,30 +15,10 @@ import (
 	"github.com/ssprove/ssprove/runtime/wasm/wazeroengine"
 )
 
-// trap is a trap kind both engines map to; see runtime/wasm/difftest.
-type trap int
-
-const (
-	noTrap trap = iota
-	trapUnreachable
-	trapDivideByZero
-	trapIntegerOverflow
-	trapMemory
-	trapTable
-	trapIndirectCallType
-	trapExhausted
-	trapOutOfFuel // interp only: the metered module says so through its global
-)
-
-var trapNames = [...]string{"none", "unreachable", "divide by zero", "integer overflow",
-	"memory out of bounds", "table access", "indirect call type mismatch", "stack exhausted", "out of fuel"}
-
-func (t trap) String() string { return trapNames[t] }
-
 // outcome is what one call did.
 type outcome struct {
 	results []uint64
-	trap    trap
+	trap    enginetest.Trap
 	fuel    int64 // left: interp's Fuel(), or the metered module's fuel global
 	memory  [sha256.Size]byte
 	globals []uint64
@@ -45,56 +26,6 @@ type outcome struct {
 
 func (o outcome) String() string {
 	return fmt.Sprintf("results %#x, trap %v, fuel %d, memory %x, globals %#x", o.results, o.trap, o.fuel, o.memory[:6], o.globals)
-}
-
-func interpTrap(err error) (trap, error) {
-	var t *interp.Trap
-	if !errors.As(err, &t) {
-		return 0, err
-	}
-	switch t.Code {
-	case interp.TrapUnreachable:
-		return trapUnreachable, nil
-	case interp.TrapDivideByZero:
-		return trapDivideByZero, nil
-	case interp.TrapIntegerOverflow:
-		return trapIntegerOverflow, nil
-	case interp.TrapMemoryOutOfBounds:
-		return trapMemory, nil
-	case interp.TrapTableOutOfBounds, interp.TrapUndefinedElement, interp.TrapUninitializedElement:
-		return trapTable, nil
-	case interp.TrapIndirectCallType:
-		return trapIndirectCallType, nil
-	case interp.TrapCallStackExhausted, interp.TrapValueStackExhausted:
-		return trapExhausted, nil
-	case interp.TrapOutOfFuel:
-		return trapOutOfFuel, nil
-	}
-	return 0, err
-}
-
-func wazeroTrap(err error) (trap, error) {
-	var t *wazeroengine.TrapError
-	if !errors.As(err, &t) {
-		return 0, err
-	}
-	switch t.Kind {
-	case wazeroengine.TrapUnreachable:
-		return trapUnreachable, nil
-	case wazeroengine.TrapDivideByZero:
-		return trapDivideByZero, nil
-	case wazeroengine.TrapIntegerOverflow:
-		return trapIntegerOverflow, nil
-	case wazeroengine.TrapMemoryOutOfBounds:
-		return trapMemory, nil
-	case wazeroengine.TrapTableOutOfBounds:
-		return trapTable, nil
-	case wazeroengine.TrapIndirectCallType:
-		return trapIndirectCallType, nil
-	case wazeroengine.TrapStackExhausted:
-		return trapExhausted, nil
-	}
-	return 0, err
 }
 
 // call is one call to make: the entry point, its arguments, the exported globals to compare,
@@ -167,7 +98,7 @@ func runInterp(bin []byte, c call, fuel uint64) (outcome, error) {
 	var o outcome
 	res, _, err := inst.Call(ctx, c.entry, c.args...)
 	if err != nil {
-		if o.trap, err = interpTrap(err); err != nil {
+		if o.trap, err = enginetest.InterpTrap(err); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -199,7 +130,7 @@ func runMetered(e *wazeroengine.Engine, metered []byte, c call, fuel int64) (out
 	var o outcome
 	res, err := inst.Call(ctx, c.entry, c.args...)
 	if err != nil {
-		if o.trap, err = wazeroTrap(err); err != nil {
+		if o.trap, err = enginetest.WazeroTrap(err); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -225,19 +156,19 @@ func runMetered(e *wazeroengine.Engine, metered []byte, c call, fuel int64) (out
 // module's outcome got, both with the same budget.
 func agree(want, got outcome) error {
 	switch {
-	case want.trap == noTrap:
-		if got.trap != noTrap || !slices.Equal(got.results, want.results) || got.fuel != want.fuel ||
+	case want.trap == enginetest.None:
+		if got.trap != enginetest.None || !slices.Equal(got.results, want.results) || got.fuel != want.fuel ||
 			got.memory != want.memory || !slices.Equal(got.globals, want.globals) {
 			return errors.New("interp completed, metered did not do the same")
 		}
-	case got.trap == noTrap:
+	case got.trap == enginetest.None:
 		return errors.New("interp trapped, metered completed")
 	case instrument.OutOfFuel(got.fuel):
 		// Running out first is allowed whatever interp's trap: charges come earlier.
-		if got.trap != trapUnreachable && got.trap != trapDivideByZero {
+		if got.trap != enginetest.Unreachable && got.trap != enginetest.DivideByZero {
 			return errors.New("out of fuel with a trap the checks do not raise")
 		}
-	case want.trap == trapOutOfFuel:
+	case want.trap == enginetest.OutOfFuel:
 		return errors.New("interp ran out of fuel, metered trapped with fuel left")
 	case got.trap != want.trap:
 		return errors.New("metered trapped on its own, not as interp did")
@@ -271,7 +202,7 @@ func spent(bin []byte, c call) (uint64, outcome, error) {
 	if err != nil {
 		return 0, o, err
 	}
-	if o.trap == trapOutOfFuel {
+	if o.trap == enginetest.OutOfFuel {
 		return 0, o, errors.New("out of fuel with the big budget")
 	}
 	return bigFuel - uint64(o.fuel), o, nil
@@ -322,7 +253,7 @@ func checkBudgets(t *testing.T, es map[string]*wazeroengine.Engine, bin []byte, 
 				t.Fatalf("%s, fuel %d (the call spends %d): %v\ninterp:  %v\nmetered: %v\nmodule %x\nmetered %x",
 					name, f, total, err, want, got, bin, metered)
 			}
-			if got.trap == noTrap {
+			if got.trap == enginetest.None {
 				completed++
 			}
 		}

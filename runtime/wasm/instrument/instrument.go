@@ -224,23 +224,4 @@ func readU32(b []byte) (uint32, int, error) {
 	return 0, 0, errors.New("LEB128 longer than 5 bytes")
 }
 
-func appendU32(b []byte, v uint32) []byte { return appendU64(b, uint64(v)) }
-
-func appendU64(b []byte, v uint64) []byte {
-	for v >= 0x80 {
-		b = append(b, byte(v)|0x80)
-		v >>= 7
-	}
-	return append(b, byte(v))
-}
-
-func appendS64(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+func appendU32(b []byte, v uint32) []byte { return wasm.AppendUnsigned(b, uint64(v)) }

@@ -92,7 +92,7 @@ func MeterWithFuel(bin []byte, initial int64) ([]byte, error) {
 	g := appendU32(nil, count+1)
 	g = append(g, rest...)
 	g = append(g, byte(wasm.I64), 1, byte(wasm.OpI64Const))
-	g = appendS64(g, initial)
+	g = wasm.AppendSigned(g, initial)
 	repl[secGlobal] = append(g, byte(wasm.OpEnd))
 
 	if repl[secExport], err = appendExports(secs, []wasm.Export{{Name: FuelExport, Kind: wasm.ExternGlobal, Index: fuel}}); err != nil {
@@ -233,7 +233,7 @@ func (mt *meterer) instr(in *wasm.Instr, end int) error {
 		mt.seg = appendIdx(mt.seg, wasm.OpGlobalGet, mt.fuel)
 		mt.seg = appendIdx(mt.seg, wasm.OpLocalGet, s)
 		mt.seg = append(mt.seg, byte(wasm.OpI64ExtendI32U), byte(wasm.OpI64Const))
-		mt.seg = appendS64(mt.seg, growPageCost)
+		mt.seg = wasm.AppendSigned(mt.seg, growPageCost)
 		mt.seg = append(mt.seg, byte(wasm.OpI64Mul), byte(wasm.OpI64Const), 0)
 		mt.seg = appendIdx(mt.seg, wasm.OpLocalGet, t)
 		mt.seg = append(mt.seg, byte(wasm.OpI32Const), 0x7f, byte(wasm.OpI32Ne), byte(wasm.OpSelect))
@@ -337,7 +337,7 @@ func (mt *meterer) flush() {
 	if mt.cost > 0 {
 		mt.out = appendIdx(mt.out, wasm.OpGlobalGet, mt.fuel)
 		mt.out = append(mt.out, byte(wasm.OpI64Const))
-		mt.out = appendS64(mt.out, int64(mt.cost))
+		mt.out = wasm.AppendSigned(mt.out, int64(mt.cost))
 		mt.out = append(mt.out, byte(wasm.OpI64Sub))
 		mt.out = appendIdx(mt.out, wasm.OpGlobalSet, mt.fuel)
 		mt.out = mt.check(mt.out, mt.segDepth)
@@ -412,5 +412,5 @@ func appendIdx(b []byte, op wasm.Opcode, idx uint32) []byte {
 
 // appendI32 appends i32.const v, v taken as the bits of an i32.
 func appendI32(b []byte, v uint32) []byte {
-	return appendS64(append(b, byte(wasm.OpI32Const)), int64(int32(v)))
+	return wasm.AppendSigned(append(b, byte(wasm.OpI32Const)), int64(int32(v)))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/ssprove/ssprove/internal/enginetest"
 	"math/rand/v2"
 	"testing"
 
@@ -59,7 +60,7 @@ var meterCases = []struct {
 	mod   wt.Module
 	args  []uint64
 	want  uint64 // fuel spent by the call
-	trap  trap
+	trap  enginetest.Trap
 	hosts map[string]host
 }{
 	{name: "empty", mod: one(nil, nil, nil), want: 1},
@@ -115,19 +116,19 @@ var meterCases = []struct {
 	{name: "call_indirect", want: 1 + 10 + 2 + 1, mod: wt.Module{Table: 1, Elems: []uint32{0}, Funcs: []wt.Func{
 		{Results: []wasm.ValType{i32}, Code: wt.I32Const(1)},
 		{Results: []wasm.ValType{i32}, Code: wt.Cat(wt.I32Const(0), []byte{byte(wasm.OpCallIndirect), 0, 0}), Export: "f"}}}},
-	{name: "call_indirect out of the table", trap: trapTable, want: 1 + 10, mod: wt.Module{Table: 1, Elems: []uint32{0}, Funcs: []wt.Func{
+	{name: "call_indirect out of the table", trap: enginetest.Table, want: 1 + 10, mod: wt.Module{Table: 1, Elems: []uint32{0}, Funcs: []wt.Func{
 		{Results: []wasm.ValType{i32}, Code: wt.I32Const(1)},
 		{Results: []wasm.ValType{i32}, Code: wt.Cat(wt.I32Const(1), []byte{byte(wasm.OpCallIndirect), 0, 0}), Export: "f"}}}},
 	{name: "div", want: 7, mod: one(nil, []wasm.ValType{i32}, nil, wt.I32Const(7), wt.I32Const(2), wt.Op(wasm.OpI32DivS))},
 	{name: "rem i64", want: 7, mod: one(nil, []wasm.ValType{i64}, nil, wt.I64Const(7), wt.I64Const(2), wt.Op(wasm.OpI64RemU))},
-	{name: "div by zero", trap: trapDivideByZero, want: 6, mod: one(nil, []wasm.ValType{i32}, nil, wt.I32Const(7), wt.I32Const(0), wt.Op(wasm.OpI32DivU))},
+	{name: "div by zero", trap: enginetest.DivideByZero, want: 6, mod: one(nil, []wasm.ValType{i32}, nil, wt.I32Const(7), wt.I32Const(0), wt.Op(wasm.OpI32DivU))},
 	{name: "select", want: 5, mod: one(nil, []wasm.ValType{i32}, nil, wt.I32Const(7), wt.I32Const(8), wt.I32Const(0), wt.Op(wasm.OpSelect))},
-	{name: "unreachable", trap: trapUnreachable, want: 3, mod: one(nil, nil, nil, wt.I32Const(1), wt.Op(wasm.OpDrop, wasm.OpUnreachable))},
+	{name: "unreachable", trap: enginetest.Unreachable, want: 3, mod: one(nil, nil, nil, wt.I32Const(1), wt.Op(wasm.OpDrop, wasm.OpUnreachable))},
 	{name: "globals", want: 7, mod: wt.Module{GlobalsI64: []int64{5}, Funcs: []wt.Func{{Export: "f",
 		Code: wt.Cat([]byte{byte(wasm.OpGlobalGet), 0}, wt.I64Const(1), wt.Op(wasm.OpI64Add), []byte{byte(wasm.OpGlobalSet), 0}, wt.Op(wasm.OpNop), wt.I32Const(0), wt.Op(wasm.OpDrop))}}}},
 	{name: "load store size", want: 1 + 1 + 2 + 1 + 2 + 2 + 1 + 1, mod: withMemory(one(nil, []wasm.ValType{i32}, nil,
 		wt.I32Const(0), wt.I32Const(5), wt.Mem(wasm.OpI32Store, 0), wt.I32Const(0), wt.Mem(wasm.OpI32Load, 0), memorySize, wt.Op(wasm.OpI32Add)), 1)},
-	{name: "load out of bounds", trap: trapMemory, want: 3, mod: withMemory(one(nil, []wasm.ValType{i32}, nil,
+	{name: "load out of bounds", trap: enginetest.Memory, want: 3, mod: withMemory(one(nil, []wasm.ValType{i32}, nil,
 		wt.I32Const(65535), wt.Mem(wasm.OpI32Load, 0)), 1)},
 	{name: "grow", args: []uint64{2}, want: 1 + 10 + 2*1024 + 1, mod: grow},
 	{name: "grow zero", args: []uint64{0}, want: 12, mod: grow},
@@ -137,9 +138,9 @@ var meterCases = []struct {
 	{name: "fill 63", args: []uint64{63}, want: 3 + 4 + 1, mod: fill},
 	{name: "fill 64", args: []uint64{64}, want: 3 + 4 + 1 + 1, mod: fill},
 	{name: "fill page", args: []uint64{65536}, want: 3 + 4 + 1024 + 1, mod: fill},
-	{name: "fill out of bounds", args: []uint64{65537}, trap: trapMemory, want: 3 + 4, mod: fill},
+	{name: "fill out of bounds", args: []uint64{65537}, trap: enginetest.Memory, want: 3 + 4, mod: fill},
 	{name: "copy 1000", args: []uint64{1000}, want: 3 + 4 + 15 + 1, mod: copyMod},
-	{name: "copy out of bounds", args: []uint64{65000}, trap: trapMemory, want: 3 + 4, mod: copyMod},
+	{name: "copy out of bounds", args: []uint64{65000}, trap: enginetest.Memory, want: 3 + 4, mod: copyMod},
 	{name: "nested too deeply for an if", args: []uint64{1}, want: 5,
 		mod: one([]wasm.ValType{i32}, nil, nil, deepLoops(wasm.DefaultLimits().MaxNesting-1))},
 	{name: "nested too deeply for an if, not taken", args: []uint64{0}, want: 5,
@@ -238,12 +239,12 @@ func TestMeterOutOfFuelIsNotUnreachable(t *testing.T) {
 		fuel    int64
 		outOf   bool
 		left    int64
-		trapped trap
+		trapped enginetest.Trap
 	}{
-		{fuel: 100, left: 97, trapped: trapUnreachable},
-		{fuel: 3, left: 0, trapped: trapUnreachable},
-		{fuel: 2, outOf: true, trapped: trapUnreachable},
-		{fuel: 0, outOf: true, trapped: trapUnreachable},
+		{fuel: 100, left: 97, trapped: enginetest.Unreachable},
+		{fuel: 3, left: 0, trapped: enginetest.Unreachable},
+		{fuel: 2, outOf: true, trapped: enginetest.Unreachable},
+		{fuel: 0, outOf: true, trapped: enginetest.Unreachable},
 	} {
 		o, err := runMetered(e, metered, call{entry: "f"}, tc.fuel)
 		if err != nil {
