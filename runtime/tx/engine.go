@@ -272,7 +272,7 @@ func (w *wazeroInstance) fuel() uint64 {
 }
 
 func (w *wazeroInstance) setFuel(f uint64) {
-	w.setGlobal(instrument.FuelExport, min(f, 1<<63-1))
+	w.setGlobal(instrument.FuelExport, f) // at most MaxFuel: Transaction.check
 }
 
 func (w *wazeroInstance) close(ctx context.Context) { _ = w.inst.Close(ctx) }

@@ -3,6 +3,7 @@ package tx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -141,5 +142,22 @@ func TestInstructionTrace(t *testing.T) {
 	}
 	if _, err := x.Execute(ctx, l, &Transaction{Coordinator: "pingpong", Inputs: []Input{{ID: 999}}}); !errors.Is(err, ErrUnknownProcess) {
 		t.Errorf("unknown input: %v, want ErrUnknownProcess", err)
+	}
+}
+
+// TestCompareRuns: the check mode tells failures apart by process, host call and rule,
+// not by how each engine words a trap.
+func TestCompareRuns(t *testing.T) {
+	trapA := &Violation{PID: 2, Seq: -1, Err: fmt.Errorf("%w: %w", ErrTrap, errors.New("wasm trap: unreachable (interp)"))}
+	trapB := &Violation{PID: 2, Seq: -1, Err: fmt.Errorf("%w: %w", ErrTrap, errors.New("unreachable executed (wazero)"))}
+	fuel := &Violation{PID: 2, Seq: -1, Err: fmt.Errorf("%w: budget 10", ErrOutOfFuel)}
+	other := &Violation{PID: 3, Seq: -1, Err: fmt.Errorf("%w: budget 10", ErrOutOfFuel)}
+	if err := compareRuns(nil, trapA, nil, trapB); err != nil {
+		t.Errorf("same trap, other words: %v", err)
+	}
+	for _, c := range [][2]error{{trapA, fuel}, {fuel, other}, {trapA, nil}} {
+		if err := compareRuns(nil, c[0], &Result{}, c[1]); !errors.Is(err, ErrEngineMismatch) {
+			t.Errorf("%v vs %v: %v, want ErrEngineMismatch", c[0], c[1], err)
+		}
 	}
 }

@@ -60,11 +60,20 @@ var (
 	// Inputs.
 	ErrDuplicateInput = errors.New("input listed twice")
 	ErrSpent          = errors.New("input already spent")
-	ErrNotCoordinator = errors.New("coordinator program is not usable as a coordination script")
 
 	// ErrEngineMismatch is returned by the check mode when the two engines disagree.
 	ErrEngineMismatch = errors.New("engines disagree")
 )
+
+// rules are the sentinels a Violation may carry, for telling failures apart by rule.
+var rules = []error{
+	ErrOnlyCoordinator, ErrOnlyUTXO, ErrUTXOCallsUTXO, ErrAfterControl, ErrNoControl,
+	ErrNotSuspended, ErrWrongResumer, ErrNoHandler, ErrSelfEffect, ErrHandlerGone,
+	ErrHandlerNotTop, ErrUnknownProcess, ErrUnknownProgram, ErrNoInit, ErrNotToken, ErrAmount,
+	ErrTokenBound, ErrNotOwner, ErrTokenOwnsToken, ErrBadOwner, ErrBurnOwnsTokens, ErrUnboundToken,
+	ErrRef, ErrRefBuilding, ErrNoRef, ErrRefTooLarge, ErrRefNotOwner, ErrMemory, ErrDatumSlot,
+	ErrNotFinished, ErrUnbalanced, ErrOutOfFuel, ErrTrap, ErrState,
+}
 
 // Violation is a failed transaction's error: which process did what, at which host call
 // of the trace (-1 when the failure is not at a host call, as for the end-of-transaction

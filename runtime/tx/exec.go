@@ -277,14 +277,14 @@ func failureKey(err error) string {
 	if !errors.As(err, &v) {
 		return "other: " + err.Error()
 	}
-	rule := v.Err
-	for u := errors.Unwrap(rule); u != nil; u = errors.Unwrap(u) {
-		rule = u
+	rule := "unknown rule"
+	for _, r := range rules {
+		if errors.Is(v.Err, r) {
+			rule = r.Error()
+			break
+		}
 	}
-	if errors.Is(v.Err, ErrTrap) {
-		rule = ErrTrap
-	}
-	return fmt.Sprintf("%d/%s/%d/%v", v.PID, v.Call, v.Seq, rule)
+	return fmt.Sprintf("%d/%s/%d/%s", v.PID, v.Call, v.Seq, rule)
 }
 
 func (r *Result) equal(o *Result) error {

@@ -2,6 +2,7 @@ package tx
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/ssprove/ssprove/runtime/program"
@@ -98,7 +99,7 @@ func TestLifecycle(t *testing.T) {
 		seen = append(seen, h.word(640))
 		return returner(h)
 	}
-	create := w.deploy("create", seq(createAndResume(program.UTXO, counter, 0, 0), check))
+	w.deploy("create", seq(createAndResume(program.UTXO, counter, 0, 0), check))
 	again := w.deploy("again", seq(resumeInput(0, 0), check))
 
 	r := w.mustRun(&Transaction{Coordinator: "create"})
@@ -108,7 +109,7 @@ func TestLifecycle(t *testing.T) {
 	for range 2 {
 		w.mustRun(&Transaction{Coordinator: again.String(), Inputs: []Input{{ID: 2}}})
 	}
-	if want := []uint64{1, 2, 3}; !equalU64(seen, want) {
+	if want := []uint64{1, 2, 3}; !slices.Equal(seen, want) {
 		t.Fatalf("counter yielded %v, want %v", seen, want)
 	}
 	u, err := w.l.UTXO(2)
@@ -118,19 +119,6 @@ func TestLifecycle(t *testing.T) {
 	// Spending version 0 again is a double spend across transactions.
 	v0 := uint64(0)
 	w.fails(&Transaction{Coordinator: "again", Inputs: []Input{{ID: 2, Version: &v0}}}, ErrSpent)
-	_ = create
-}
-
-func equalU64(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestRules breaks each rule of the model once and checks its error, with the ledger
@@ -159,12 +147,12 @@ func TestRules(t *testing.T) {
 		return yielder(h)
 	}
 	cases := []struct {
-		name  string
-		want  error
-		mint  uint64
+		name string
+		want error
+		mint uint64
+		// coord deploys what the case needs (running transactions to set it up if it
+		// must) and returns the coordination script that breaks the rule.
 		coord func(s *setup) script
-		// other programs the case needs, run by its coordinator
-		extra map[string]script
 	}{
 		{"utxo creates", ErrOnlyCoordinator, 0, func(s *setup) script {
 			s.w.deploy("creating-utxo", func(h *native) error {
@@ -172,18 +160,18 @@ func TestRules(t *testing.T) {
 				return err
 			})
 			return createAndResume(program.UTXO, hashOf(s.w, "creating-utxo"), 0, 0)
-		}, nil},
+		}},
 		{"utxo installs a handler", ErrOnlyCoordinator, 0, func(s *setup) script {
 			s.w.deploy("installing-utxo", func(h *native) error {
 				_, err := h.call("install_handler", h.words(300, 1, 2, 3, 4))
 				return err
 			})
 			return createAndResume(program.UTXO, hashOf(s.w, "installing-utxo"), 0, 0)
-		}, nil},
+		}},
 		{"utxo returns", ErrOnlyCoordinator, 0, func(s *setup) script {
 			s.w.deploy("returning-utxo", returner)
 			return createAndResume(program.UTXO, hashOf(s.w, "returning-utxo"), 0, 0)
-		}, nil},
+		}},
 		{"utxo resumes a utxo", ErrUTXOCallsUTXO, 0, func(s *setup) script {
 			s.w.deploy("calling-utxo", func(h *native) error {
 				ref, _, _, err := h.act()
@@ -212,8 +200,8 @@ func TestRules(t *testing.T) {
 				_, err = h.call("resume", caller, r)
 				return err
 			}
-		}, nil},
-		{"coordinator yields", ErrOnlyUTXO, 0, func(s *setup) script { return yielder }, nil},
+		}},
+		{"coordinator yields", ErrOnlyUTXO, 0, func(s *setup) script { return yielder }},
 		{"call after control", ErrAfterControl, 0, func(s *setup) script {
 			return func(h *native) error {
 				pid, err := h.call("new_utxo", h.hashAt(s.utxo), 0)
@@ -226,10 +214,10 @@ func TestRules(t *testing.T) {
 				_, err = h.call("get_datum", 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"step without control", ErrNoControl, 0, func(s *setup) script {
 			return func(h *native) error { return nil }
-		}, nil},
+		}},
 		{"created utxo never run", ErrNotFinished, 0, func(s *setup) script {
 			return func(h *native) error {
 				if _, err := h.call("new_utxo", h.hashAt(s.utxo), 0); err != nil {
@@ -237,7 +225,7 @@ func TestRules(t *testing.T) {
 				}
 				return returner(h)
 			}
-		}, nil},
+		}},
 		{"minted without declaring", ErrUnbalanced, 0, func(s *setup) script {
 			return seq(func(h *native) error {
 				owner, err := h.call("new_utxo", h.hashAt(s.utxo), 0)
@@ -260,10 +248,10 @@ func TestRules(t *testing.T) {
 				_, err = h.call("resume", h.word(728), r)
 				return err
 			}, returner)
-		}, nil},
+		}},
 		{"token left unbound", ErrUnboundToken, 5, func(s *setup) script {
 			return seq(createAndResume(program.Token, s.token, 5, 0), returner)
-		}, nil},
+		}},
 		{"token binds to a token", ErrTokenOwnsToken, 10, func(s *setup) script {
 			return seq(func(h *native) error {
 				a, err := h.call("new_token", h.hashAt(s.token), 0, 5)
@@ -281,7 +269,7 @@ func TestRules(t *testing.T) {
 				_, err = h.call("resume", a, r)
 				return err
 			})
-		}, nil},
+		}},
 		{"token binds twice", ErrTokenBound, 0, func(s *setup) script {
 			return seq(func(h *native) error {
 				tok, err := inputPID(h, 1)
@@ -299,29 +287,29 @@ func TestRules(t *testing.T) {
 				_, err = h.call("resume", tok, r)
 				return err
 			})
-		}, nil},
+		}},
 		{"unbind by a non-owner", ErrNotOwner, 0, func(s *setup) script {
 			s.w.deploy("thief", func(h *native) error {
 				_, err := h.call("unbind", 3)
 				return err
 			})
 			return seq(createAndResume(program.UTXO, hashOf(s.w, "thief"), 0, 0))
-		}, nil},
+		}},
 		{"owner burns with a token", ErrBurnOwnsTokens, 0, func(s *setup) script {
 			return seq(resumeInput(0, 1))
-		}, nil},
+		}},
 		{"out of range ref", ErrRef, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("ref_get", 99, 0, 600)
 				return err
 			}
-		}, nil},
+		}},
 		{"oversized ref", ErrRefTooLarge, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("new_ref", MaxRefRows+1)
 				return err
 			}
-		}, nil},
+		}},
 		{"ref written by another", ErrRefNotOwner, 0, func(s *setup) script {
 			s.w.deploy("scribbler", func(h *native) error {
 				ref, _, _, err := h.act()
@@ -343,31 +331,31 @@ func TestRules(t *testing.T) {
 				_, err = h.call("resume", pid, r)
 				return err
 			}
-		}, nil},
+		}},
 		{"pointer outside memory", ErrMemory, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("new_utxo", pageSize-8, 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"undeployed program", ErrUnknownProgram, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("new_utxo", h.hashAt(program.Of([]byte("nobody deployed this"))), 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"unknown process", ErrUnknownProcess, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("resume", 12345, 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"no handler", ErrNoHandler, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("call_effect_handler", h.words(300, 9, 9, 9, 9), 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"own effect", ErrSelfEffect, 0, func(s *setup) script {
 			return func(h *native) error {
 				iface := h.words(300, 9, 9, 9, 9)
@@ -377,26 +365,38 @@ func TestRules(t *testing.T) {
 				_, err := h.call("call_effect_handler", iface, 0)
 				return err
 			}
-		}, nil},
+		}},
 		{"uninstall another's handler", ErrHandlerNotTop, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("uninstall_handler", h.words(300, 9, 9, 9, 9))
 				return err
 			}
-		}, nil},
+		}},
 		{"datum slot out of range", ErrDatumSlot, 0, func(s *setup) script {
 			return func(h *native) error {
 				_, err := h.call("set_datum", DatumSlots, 1)
 				return err
 			}
-		}, nil},
+		}},
 		{"init in a later transaction", ErrNoInit, 0, func(s *setup) script {
-			s.w.deploy("initless", func(h *native) error {
-				_, err := h.call("init", 0)
-				return err
+			// Its first run ever marks datum 0 and yields; any later run calls init.
+			initless := s.w.deploy("initless", func(h *native) error {
+				if done, err := h.call("get_datum", 0); err != nil || done != 0 {
+					if err == nil {
+						_, err = h.call("init", 0)
+					}
+					return err
+				}
+				if _, err := h.call("set_datum", 0, 1); err != nil {
+					return err
+				}
+				return yielder(h)
 			})
+			s.w.deploy("mk", seq(createAndResume(program.UTXO, initless, 0, 0), returner))
+			s.w.mustRun(&Transaction{Coordinator: "mk"})
+			s.inputs = []Input{{ID: 5}}
 			return seq(resumeInput(0, 0))
-		}, nil},
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -437,16 +437,8 @@ func TestRules(t *testing.T) {
 			coord := c.coord(s)
 			w.deploy("case", coord)
 			tx := &Transaction{Coordinator: "case", Inputs: []Input{{ID: 2}, {ID: 3}}}
-			if c.name == "init in a later transaction" {
-				// a UTXO of program initless created in one transaction and resumed in another
-				w.deploy("mk", seq(createAndResume(program.UTXO, hashOf(w, "initless"), 0, 0), returner))
-				w.be.scripts[hashOf(w, "initless")] = seq(yielder)
-				w.mustRun(&Transaction{Coordinator: "mk"})
-				w.be.scripts[hashOf(w, "initless")] = func(h *native) error {
-					_, err := h.call("init", 0)
-					return err
-				}
-				tx.Inputs = []Input{{ID: 5}}
+			if s.inputs != nil {
+				tx.Inputs = s.inputs
 			}
 			if c.mint != 0 {
 				tx.Mint = map[string]uint64{"token": c.mint}

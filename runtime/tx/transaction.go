@@ -17,8 +17,12 @@ const (
 	MaxAssets   = 256
 )
 
-// DefaultFuel is the budget of a transaction that names none.
-const DefaultFuel = 1_000_000_000
+// DefaultFuel is the budget of a transaction that names none; MaxFuel the largest one,
+// which wazero's signed fuel counter can hold.
+const (
+	DefaultFuel = 1_000_000_000
+	MaxFuel     = 1<<63 - 1
+)
 
 // Transaction is a transaction as a user writes it (see README.md for the file format).
 // Programs are named by deployed name or hex hash; Execute resolves them against the
@@ -164,6 +168,8 @@ func (t *Transaction) check() error {
 		return fmt.Errorf("%d inputs, over the limit of %d", len(t.Inputs), MaxInputs)
 	case len(t.Args) > MaxArgRows:
 		return fmt.Errorf("%d argument rows, over the limit of %d", len(t.Args), MaxArgRows)
+	case t.Fuel > MaxFuel:
+		return fmt.Errorf("fuel %d over the limit of %d", t.Fuel, uint64(MaxFuel))
 	case len(t.Mint) > MaxAssets || len(t.Burn) > MaxAssets:
 		return fmt.Errorf("more than %d assets in mint or burn", MaxAssets)
 	}

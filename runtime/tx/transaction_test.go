@@ -39,6 +39,7 @@ func TestDecode(t *testing.T) {
 		{"fraction", `{"coordinator": "c", "args": [[1.5]]}`, ErrFormat},
 		{"bad string", `{"coordinator": "c", "args": ["token_a"]}`, ErrFormat},
 		{"negative amount", `{"coordinator": "c", "mint": {"a": -1}}`, ErrFormat},
+		{"fuel over the limit", `{"coordinator": "c", "fuel": 9223372036854775808}`, ErrFormat},
 		{"too large", `{"coordinator": "` + strings.Repeat("x", MaxFileSize) + `"}`, ErrFormat},
 	}
 	for _, c := range bad {
