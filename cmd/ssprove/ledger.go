@@ -61,24 +61,6 @@ func newLedger() *cobra.Command {
 	return cmd
 }
 
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usagef("want %d argument(s), got %d", n, len(args))
-		}
-		return nil
-	}
-}
-
-func rangeArgs(lo, hi int) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		if len(args) < lo || len(args) > hi {
-			return usagef("want %d to %d arguments, got %d", lo, hi, len(args))
-		}
-		return nil
-	}
-}
-
 // names maps program hashes to deployed names, for printing.
 type names map[program.Hash]string
 

@@ -135,6 +135,22 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// exactArgs and rangeArgs are cobra's ExactArgs and RangeArgs as usage errors.
+func exactArgs(n int) cobra.PositionalArgs { return rangeArgs(n, n) }
+
+func rangeArgs(lo, hi int) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		switch {
+		case len(args) < lo || len(args) > hi:
+			if lo == hi {
+				return usagef("want %d argument(s), got %d", lo, len(args))
+			}
+			return usagef("want %d to %d arguments, got %d", lo, hi, len(args))
+		}
+		return nil
+	}
+}
+
 func buildVersion() string {
 	if version != "" {
 		return version
