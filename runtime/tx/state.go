@@ -38,7 +38,7 @@ var ErrState = errors.New("tx: bad process state")
 // (length, bytes) up to its last non-zero byte, the globals and the datum slots, integers
 // little-endian. Equal states encode to equal bytes, which is what state hashes rest on.
 func (s *State) Encode() []byte {
-	mem := bytes.TrimRight(s.Memory, "\x00")
+	mem := s.Memory[:used(s.Memory)]
 	b := make([]byte, 0, 4+1+4+4+len(mem)+4+8*len(s.Globals)+8*DatumSlots)
 	b = append(b, stateMagic[:]...)
 	b = append(b, stateVersion)
@@ -53,6 +53,19 @@ func (s *State) Encode() []byte {
 		b = binary.LittleEndian.AppendUint64(b, d)
 	}
 	return b
+}
+
+// used is the length of mem up to its last non-zero byte. Saving a process runs it over
+// every page, so it looks at eight bytes at a time.
+func used(mem []byte) int {
+	n := len(mem)
+	for n >= 8 && binary.LittleEndian.Uint64(mem[n-8:]) == 0 {
+		n -= 8
+	}
+	for n > 0 && mem[n-1] == 0 {
+		n--
+	}
+	return n
 }
 
 // DecodeState reads what Encode wrote, and only that: trailing bytes, a memory longer than

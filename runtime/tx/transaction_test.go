@@ -88,6 +88,20 @@ func TestState(t *testing.T) {
 	}
 }
 
+func TestUsed(t *testing.T) {
+	for n := range 40 {
+		for last := -1; last < n; last++ {
+			mem := make([]byte, n)
+			if last >= 0 {
+				mem[last] = 1
+			}
+			if got := used(mem); got != last+1 {
+				t.Fatalf("used(%d bytes, last non-zero at %d) = %d", n, last, got)
+			}
+		}
+	}
+}
+
 func FuzzDecodeState(f *testing.F) {
 	s := &State{Pages: 1, Memory: []byte{1, 2, 3}, Globals: []uint64{5}}
 	f.Add(s.Encode())
