@@ -763,3 +763,21 @@ func (g *gen) program() *Program {
 	)
 	return p
 }
+
+// Args draws arguments for params: half from the edges of the integer ranges, half
+// random, i32 values zero-extended as both engines take them.
+func Args(c Choices, params []wasm.ValType) []uint64 {
+	edges := []uint64{0, 1, math.MaxUint64, math.MaxInt32, 1 << 31, math.MaxInt64, 1 << 63, PageSize}
+	a := make([]uint64, len(params))
+	for i, t := range params {
+		if c.IntN(2) == 0 {
+			a[i] = edges[c.IntN(len(edges))]
+		} else {
+			a[i] = uint64(c.IntN(1<<31))<<33 ^ uint64(c.IntN(1<<31))
+		}
+		if t == wasm.I32 {
+			a[i] = uint64(uint32(a[i]))
+		}
+	}
+	return a
+}

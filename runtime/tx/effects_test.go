@@ -69,24 +69,7 @@ func TestEffectRequireBurn(t *testing.T) {
 			}
 			return yielder(h)
 		})
-		w.deploy("setup", seq(func(h *native) error {
-			wl, err := h.call("new_utxo", h.hashAt(hashOf(w, "wallet")), 0)
-			if err != nil {
-				return err
-			}
-			if _, err := h.call("new_token", h.hashAt(token), 0, 1); err != nil {
-				return err
-			}
-			_, err = h.call("resume", wl, 0)
-			return err
-		}, func(h *native) error {
-			r, err := h.newRef([4]uint64{2})
-			if err != nil {
-				return err
-			}
-			_, err = h.call("resume", 3, r)
-			return err
-		}, returner))
+		w.deploy("setup", ownedToken(hashOf(w, "wallet"), token, 1))
 		w.mustRun(&Transaction{Coordinator: "setup", Mint: map[string]uint64{"ticket": 1}})
 
 		// The coordinator: install the handler; (burn the ticket: the wallet unbinds it,

@@ -415,24 +415,7 @@ func TestRules(t *testing.T) {
 			})
 			s.token = w.deploy("token", bindTo)
 			// utxo 2 (program utxo) owns token 3, both at rest.
-			w.deploy("setup", seq(func(h *native) error {
-				owner, err := h.call("new_utxo", h.hashAt(s.utxo), 0)
-				if err != nil {
-					return err
-				}
-				if _, err := h.call("new_token", h.hashAt(s.token), 0, 7); err != nil {
-					return err
-				}
-				_, err = h.call("resume", owner, 0)
-				return err
-			}, func(h *native) error {
-				r, err := h.newRef([4]uint64{2})
-				if err != nil {
-					return err
-				}
-				_, err = h.call("resume", 3, r)
-				return err
-			}, returner))
+			w.deploy("setup", ownedToken(s.utxo, s.token, 7))
 			w.mustRun(&Transaction{Coordinator: "setup", Mint: map[string]uint64{"token": 7}})
 			coord := c.coord(s)
 			w.deploy("case", coord)
@@ -446,6 +429,32 @@ func TestRules(t *testing.T) {
 			w.fails(tx, c.want)
 		})
 	}
+}
+
+// ownedToken is a coordination script that creates a UTXO of owner and a token of
+// token holding amount, runs the UTXO, has the token bind to it (its resume ref names
+// the owner) and returns. On a fresh ledger: coordinator 1, UTXO 2, token 3.
+func ownedToken(owner, token program.Hash, amount uint64) script {
+	return seq(func(h *native) error {
+		o, err := h.call("new_utxo", h.hashAt(owner), 0)
+		if err != nil {
+			return err
+		}
+		tok, err := h.call("new_token", h.hashAt(token), 0, amount)
+		if err != nil {
+			return err
+		}
+		h.words(720, o, tok)
+		_, err = h.call("resume", o, 0)
+		return err
+	}, func(h *native) error {
+		r, err := h.newRef([4]uint64{h.word(720)})
+		if err != nil {
+			return err
+		}
+		_, err = h.call("resume", h.word(728), r)
+		return err
+	}, returner)
 }
 
 func hashOf(w *world, name string) program.Hash {

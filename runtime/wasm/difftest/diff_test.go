@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/ssprove/ssprove/internal/enginetest"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -29,16 +28,6 @@ type outcome struct {
 func (o outcome) String() string {
 	return fmt.Sprintf("results %#x, trap %v, memory %d pages sha256 %x, globals %#x",
 		o.results, o.trap, o.pages, o.memory[:8], o.globals)
-}
-
-// mask keeps the bits of a value of type t. Both engines return i32 values
-// zero-extended, so results and globals are compared as raw words; arguments
-// are masked because the generator draws 64-bit words.
-func mask(t wasm.ValType, v uint64) uint64 {
-	if t == wasm.I32 {
-		return uint64(uint32(v))
-	}
-	return v
 }
 
 // fuel is far more than any generated module can use (see wasmtest.Generate).
@@ -102,21 +91,6 @@ func runWazero(e *wazeroengine.Engine, p *wasmtest.Program, args []uint64) (outc
 	return o, nil
 }
 
-// args are arguments for params, edge cases often.
-func args(c wasmtest.Choices, params []wasm.ValType) []uint64 {
-	edges := []uint64{0, 1, math.MaxUint64, math.MaxInt32, 1 << 31, math.MaxInt64, 1 << 63, wasmtest.PageSize}
-	a := make([]uint64, len(params))
-	for i, t := range params {
-		if c.IntN(2) == 0 {
-			a[i] = edges[c.IntN(len(edges))]
-		} else {
-			a[i] = uint64(c.IntN(1<<31))<<33 ^ uint64(c.IntN(1<<31))
-		}
-		a[i] = mask(t, a[i])
-	}
-	return a
-}
-
 // check generates a module from c, runs it on both engines and reports how they differ.
 func check(t *testing.T, e *wazeroengine.Engine, c wasmtest.Choices) outcome {
 	t.Helper()
@@ -125,7 +99,7 @@ func check(t *testing.T, e *wazeroengine.Engine, c wasmtest.Choices) outcome {
 	if err != nil {
 		t.Fatalf("generated module does not load: %v\nmodule %x", err, p.Wasm)
 	}
-	a := args(c, p.Params)
+	a := wasmtest.Args(c, p.Params)
 	want, err := runWazero(e, p, a)
 	if err != nil {
 		t.Fatalf("wazero: %v\nmodule %x args %#x", err, p.Wasm, a)

@@ -237,7 +237,7 @@ func TestExportGlobalsPrograms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := args(r, p.Params)
+		a := wt.Args(r, p.Params)
 		cm, err := interp.Compile(m)
 		if err != nil {
 			t.Fatal(err)

@@ -73,7 +73,7 @@ func FuzzMeterDifferential(f *testing.F) {
 		c := wt.NewByteChoices(choices)
 		p := wt.Generate(c)
 		r := rand.New(rand.NewPCG(uint64(len(choices)), 1))
-		checkBudgets(t, es, p.Wasm, call{entry: p.Entry, args: args(c, p.Params), globals: p.Globals},
+		checkBudgets(t, es, p.Wasm, call{entry: p.Entry, args: wt.Args(c, p.Params), globals: p.Globals},
 			func(n uint64) uint64 { return r.Uint64N(n) })
 	})
 }
