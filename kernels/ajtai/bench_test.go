@@ -1,0 +1,90 @@
+package ajtai
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ssprove/ssprove/accel"
+)
+
+// BenchmarkCommit commits to n witness entries (m = ⌈n/54⌉ columns, κ = 16,
+// the matrix stored) on every backend; the metric is entries committed per
+// second.
+func BenchmarkCommit(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1 << 16, 1 << 20} {
+		m := (n + D - 1) / D
+		mat, err := NewMatrix(ctx, 16, m, testSource(16, 1), true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, kind := range []string{"full", "bits", "one-bit-per-column"} {
+			Z := make([]E, D*m)
+			witnesses[kind](rand.New(rand.NewPCG(1, 1)), Z)
+			out := make([]E, 16*D)
+			benchBackends(b, fmt.Sprintf("%s/n=%d", kind, n), func(b *testing.B) {
+				for b.Loop() {
+					if err := Commit(ctx, mat, Z, out); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+			})
+		}
+	}
+}
+
+func benchBackends(b *testing.B, name string, f func(b *testing.B)) {
+	prev, err := accel.Selected()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer accel.Use(prev)
+	for _, be := range accel.All() {
+		if accel.Available(be) != nil {
+			continue
+		}
+		if _, err := accel.Use(be); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(be.String()+"/"+name, f)
+	}
+}
+
+// BenchmarkColumn is the cost per column of the two paths on a stored
+// matrix, to place digitLimit: dense columns against digit columns with k
+// non-zero entries (all take the additions path up to digitLimit).
+func BenchmarkColumn(b *testing.B) {
+	ctx := context.Background()
+	const m = 4096
+	mat, err := NewMatrix(ctx, 16, m, testSource(16, 1), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	out := make([]E, 16*D)
+	run := func(name string, Z []E) {
+		benchBackends(b, name, func(b *testing.B) {
+			for b.Loop() {
+				if err := Commit(ctx, mat, Z, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*m), "ns/column")
+		})
+	}
+	Z := make([]E, D*m)
+	witnesses["full"](r, Z)
+	run("dense", Z)
+	for _, k := range []int{1, 2, 4, digitLimit} {
+		Z := make([]E, D*m)
+		for j := range m {
+			for _, t := range r.Perm(D)[:k] {
+				Z[j*D+t] = minusOne
+			}
+		}
+		run(fmt.Sprintf("digits=%d", k), Z)
+	}
+}

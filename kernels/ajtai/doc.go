@@ -1,0 +1,35 @@
+// Package ajtai is the Ajtai commitment kernel: c_i = Σ_j M_ij·z_j in
+// R_q = F_q[X]/Φ81(X), Φ81 = X^54 + X^27 + 1, for a matrix M ∈ R_q^{κ×m} and a
+// witness Z ∈ F^{54×m} whose column j holds the coefficients of z_j. It is the
+// prover's hot loop; package lattice/ajtai builds the commitment scheme
+// (parameters, setup from a seed, openings) on top of it.
+//
+// Two ways to multiply run side by side, chosen per column:
+//
+//   - A column of digits in {−1, 0, 1} with few non-zero entries costs
+//     additions only: z_j·M_ij is the sum of ±X^t·M_ij over its non-zero
+//     digits t, and X^t is a shift of the coefficients, so each such digit adds
+//     (or subtracts) the κ rows of column j of M, shifted, into accumulators of
+//     degree < 109 that are reduced mod Φ81 once at the end. This is the
+//     pay-per-bit property: committing to bits (one non-zero digit per
+//     witness value) costs κ·54 additions per set bit.
+//   - Any other column goes through the NTT: z_j, zero-padded to 128
+//     coefficients, is transformed once, and its κ products are pointwise
+//     multiply-accumulates against the pre-transformed matrix. 128 points
+//     suffice because a product of two elements of degree < 54 has degree
+//     ≤ 106, so no wrap-around occurs and the sum of all products can be
+//     transformed back and reduced mod Φ81 once. Φ81 has no NTT of its own
+//     over Goldilocks (81 does not divide q − 1), which is why the
+//     transform is the plain cyclic one of a larger power of two.
+//
+// A Matrix keeps M in memory in both forms (coefficients padded to whole
+// vectors, and NTT evaluations) when it is built with store; otherwise every
+// Commit regenerates the columns it needs from the Source, and that expansion
+// (and the transforms of M it implies) is part of the cost.
+//
+// The inner loops run on the backend accel.Selected returns (portable Go,
+// AVX-512, AVX2; NEON runs the portable loops with its own NTT). Columns are
+// spread over GOMAXPROCS goroutines, each with its own accumulators. Commit is
+// not constant-time: its running time depends on how many columns of Z are
+// sparse digits, which is the point of the pay-per-bit path.
+package ajtai
