@@ -1,0 +1,13 @@
+// Package ajtai is the Ajtai matrix commitment of Neo (ePrint 2025/294, §3)
+// over R_q = F_q[X]/Φ81: public parameters expanded from a seed, commitments
+// c = M·cf⁻¹(Z) ∈ R_q^κ to witness matrices Z ∈ F^{d×m}, openings checked
+// with their norm bound, and the linear operations folding applies to
+// commitments (sums, products by challenges, base-b recomposition).
+//
+// A witness vector z ∈ F^m enters as Z = decomp.Embed(z, b, d): column j holds
+// the d balanced base-b digits of z_j, so ‖Z‖∞ < b and committing to bits
+// costs only additions (the pay-per-bit property; see kernels/ajtai). Z is
+// stored column-major, Z[j·d+t] being coefficient t of the ring element z_j.
+//
+// The hot loop is kernels/ajtai, on the backend package accel selects.
+package ajtai
