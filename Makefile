@@ -21,6 +21,7 @@ run: build
 	scripts/scenario.sh ./$(BIN) examples/dex
 	./$(BIN) bench ntt --log-size 16 --rounds 3
 	./$(BIN) bench field --log-size 16 --rounds 3
+	./$(BIN) bench commit --log-size 14 --rounds 3
 
 test: unit purego lint test-arm64
 

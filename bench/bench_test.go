@@ -77,3 +77,34 @@ func availableBackends() []accel.Backend {
 	c, _ := Config{}.withDefaults()
 	return c.Backends
 }
+
+// TestCommitReport checks the commitment report: every operation has its
+// reference row, every other row a ratio, and both groups cover every backend.
+func TestCommitReport(t *testing.T) {
+	res, err := Commit(context.Background(), Config{LogSize: 7, Rounds: 1, MinTime: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, rows := map[string]int{}, map[string]int{}
+	for _, r := range res {
+		if r.Time <= 0 || r.Elements != 1<<7 || r.Ratio <= 0 {
+			t.Errorf("%+v has no measurement", r)
+		}
+		rows[r.Op]++
+		if r.Ref {
+			refs[r.Op]++
+		}
+	}
+	backends := len(availableBackends())
+	if want := 2 + backends; len(rows) != want {
+		t.Errorf("%d operations, want %d (field elements, bits, one per backend for embedded values)", len(rows), want)
+	}
+	for op, n := range rows {
+		if refs[op] != 1 {
+			t.Errorf("operation %q has %d reference rows", op, refs[op])
+		}
+		if strings.Contains(op, "one column each") && n != 2 || !strings.Contains(op, "one column each") && n != backends+1 {
+			t.Errorf("operation %q has %d rows", op, n)
+		}
+	}
+}

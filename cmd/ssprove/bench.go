@@ -19,7 +19,7 @@ func newBench() *cobra.Command {
 		markdown bool
 	)
 	cmd := &cobra.Command{
-		Use:   "bench {ntt|field}",
+		Use:   "bench {ntt|field|commit}",
 		Short: "Time the kernels on each backend against gnark-crypto in the same run",
 		Long: `bench times a kernel family on every available backend (or only the one named
 with --accel) and gnark-crypto on the same random input, and prints time,
@@ -30,13 +30,18 @@ median of --rounds interleaved rounds.
          gnark-crypto's goldilocks FFT, and 2^log-size elements of 64-point
          transforms in one ForwardBatch
   field  Mul, MulAdd and InnerProduct on 2^log-size elements against
-         gnark-crypto's goldilocks.Vector`,
+         gnark-crypto's goldilocks.Vector
+  commit the Ajtai commitment (κ = 16) of 2^log-size field elements and of
+         2^log-size bits against gnark-crypto's Goldilocks ring-SIS hash of
+         as many elements, and of 2^log-size witness values one column each
+         (Neo's embedding): 54-digit values against bits, the pay-per-bit
+         ratio`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("bench needs one of: ntt, field")
+				return usagef("bench needs one of: ntt, field, commit")
 			}
-			if args[0] != "ntt" && args[0] != "field" {
-				return usagef("unknown benchmark %q (want ntt or field)", args[0])
+			if args[0] != "ntt" && args[0] != "field" && args[0] != "commit" {
+				return usagef("unknown benchmark %q (want ntt, field or commit)", args[0])
 			}
 			if logSize < 0 || logSize > bench.MaxLogSize {
 				return usagef("--log-size %d out of range 0…%d", logSize, bench.MaxLogSize)
@@ -59,7 +64,7 @@ median of --rounds interleaved rounds.
 				cfg.Backends = []accel.Backend{b}
 			}
 			run := map[string]func(context.Context, bench.Config) ([]bench.Result, error){
-				"ntt": bench.NTT, "field": bench.Field,
+				"ntt": bench.NTT, "field": bench.Field, "commit": bench.Commit,
 			}[args[0]]
 			res, err := run(cmd.Context(), cfg)
 			if err != nil {
