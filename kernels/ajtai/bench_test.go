@@ -20,7 +20,7 @@ func BenchmarkCommit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, kind := range []string{"full", "bits", "one-bit-per-column"} {
+		for _, kind := range []string{"full", "bits"} {
 			Z := make([]E, D*m)
 			witnesses[kind](rand.New(rand.NewPCG(1, 1)), Z)
 			out := make([]E, 16*D)
