@@ -10,7 +10,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
-	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
 // testSource is a pseudorandom matrix: entry (i, j, t) depends only on its
@@ -83,29 +83,6 @@ var witnesses = map[string]witness{
 	},
 }
 
-func forEachBackend(t *testing.T, f func(t *testing.T)) {
-	prev, err := accel.Selected()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := accel.Use(prev); err != nil {
-			t.Errorf("restoring backend %s: %v", prev, err)
-		}
-	})
-	for _, b := range accel.All() {
-		t.Run(b.String(), func(t *testing.T) {
-			if err := accel.Available(b); err != nil {
-				t.Skipf("not available: %v", err)
-			}
-			if _, err := accel.Use(b); err != nil {
-				t.Fatal(err)
-			}
-			f(t)
-		})
-	}
-}
-
 func TestCommitMatchesReference(t *testing.T) {
 	ctx := context.Background()
 	shapes := []struct{ kappa, m int }{{1, 1}, {3, 2}, {16, 1}, {16, 31}, {2, 33}, {16, 70}, {5, 129}}
@@ -114,7 +91,7 @@ func TestCommitMatchesReference(t *testing.T) {
 		// cover a partial group, a whole chunk and more than one chunk.
 		shapes = []struct{ kappa, m int }{{1, 1}, {3, 2}, {16, 9}, {2, 33}}
 	}
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
 		for _, s := range shapes {
 			src := testSource(s.kappa, uint64(s.m))

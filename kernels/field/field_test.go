@@ -18,31 +18,6 @@ import (
 
 const q = 0xFFFF_FFFF_0000_0001
 
-// forEachBackend runs f once per backend this machine can run, with that
-// backend selected, and restores the previous choice afterwards.
-func forEachBackend(t *testing.T, f func(t *testing.T)) {
-	prev, err := accel.Selected()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := accel.Use(prev); err != nil {
-			t.Errorf("restoring backend %s: %v", prev, err)
-		}
-	})
-	for _, b := range accel.All() {
-		t.Run(b.String(), func(t *testing.T) {
-			if err := accel.Available(b); err != nil {
-				t.Skipf("not available: %v", err)
-			}
-			if _, err := accel.Use(b); err != nil {
-				t.Fatal(err)
-			}
-			f(t)
-		})
-	}
-}
-
 // lengths covers every tail of the vector loops, a BatchInverse with several
 // lane blocks, and sizes that are split across goroutines with ragged ends.
 func lengths() []int {
@@ -67,7 +42,7 @@ func randVec(r *rand.Rand, n int) []goldilocks.Element {
 }
 
 func TestMatchesGnark(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for _, n := range lengths() {
 			x, y := randVec(r, n), randVec(r, n)
@@ -180,7 +155,7 @@ func diff(op string, got, want []goldilocks.Element) error {
 }
 
 func TestBatchInverseZeros(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 8))
 		for _, n := range []int{1, 2, 63, 64, 65, 130, 1000, 3*parallelMin + 17} {
 			places := map[string][]int{
@@ -211,7 +186,7 @@ func TestBatchInverseZeros(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, v := range [][]goldilocks.Element{nil, {}} {
 			if err := errors.Join(Add(v, v, v), Sub(v, v, v), Mul(v, v, v), ScalarMul(v, v, goldilocks.One()),
 				MulAdd(v, goldilocks.One(), v), BatchInverse(v, v)); err != nil {
@@ -279,7 +254,7 @@ func FuzzKernels(f *testing.F) {
 		for i := range n {
 			x[i][0], y[i][0] = words[1+i], words[1+n+i]
 		}
-		forEachBackend(t, func(t *testing.T) {
+		gltest.ForEachBackend(t, func(t *testing.T) {
 			if err := checkAll(slices.Clone(x), slices.Clone(y), s); err != nil {
 				t.Fatalf("n=%d: %v", n, err)
 			}

@@ -9,29 +9,11 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks/fft"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
-// backends lists every backend that has NTT kernels; each test runs once per
-// backend that can run here and logs why the others were skipped.
+// backends lists every backend that has NTT kernels, for the benchmarks.
 var backends = []accel.Backend{accel.Go, accel.AVX2, accel.AVX512, accel.NEON}
-
-// forEachBackend runs f with b selected, restoring the previous choice after.
-func forEachBackend(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	prev, err := accel.Selected()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer accel.Use(prev)
-	for _, b := range backends {
-		t.Run(b.String(), func(t *testing.T) {
-			if _, err := accel.Use(b); err != nil {
-				t.Skipf("skip: %v", err)
-			}
-			f(t)
-		})
-	}
-}
 
 func randVec(n int) []E {
 	v := make([]E, n)
@@ -89,7 +71,7 @@ func testSizes() []int {
 }
 
 func TestForwardMatchesGnark(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, k := range testSizes() {
 			n := 1 << k
 			if k > 16 && testing.Short() {
@@ -138,7 +120,7 @@ func must[T any](x T, err error) T {
 }
 
 func TestBatch(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 3, 4, 6, 8, 10, 11, 12} {
 			n := 1 << k
 			d, err := NewDomain(n)
@@ -165,7 +147,7 @@ func TestBatch(t *testing.T) {
 }
 
 func TestCoset(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 2, 3, 5, 6, 7, 10, 13} {
 			n := 1 << k
 			d, err := NewDomain(n)
@@ -196,7 +178,7 @@ func TestCoset(t *testing.T) {
 // TestAgainstDefinition checks small sizes against the O(n²) sum, which does
 // not rely on gnark-crypto's ordering conventions.
 func TestAgainstDefinition(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for k := 0; k <= 8; k++ {
 			n := 1 << k
 			d, err := NewDomain(n)
@@ -214,7 +196,7 @@ func TestAgainstDefinition(t *testing.T) {
 }
 
 func TestConvolution(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 4, 6, 9} {
 			n := 1 << k
 			d, err := NewDomain(n)
