@@ -41,8 +41,8 @@ var ErrShape = errors.New("ajtai: wrong dimensions")
 // element (not below q).
 var ErrEntry = errors.New("ajtai: witness entry is not a reduced field element")
 
-// Matrix is M ∈ R_q^{κ×m} in the layouts the kernel reads. It is immutable
-// after NewMatrix and safe for concurrent use.
+// Matrix is M ∈ R_q^{κ×m} in the layouts the kernel reads. Its contents never
+// change after NewMatrix, and it is safe for concurrent use.
 type Matrix struct {
 	kappa, m int
 	src      Source
@@ -100,28 +100,45 @@ func (mat *Matrix) Columns() int { return mat.m }
 // Stored reports whether the matrix is kept in memory.
 func (mat *Matrix) Stored() bool { return mat.coef != nil }
 
-// expand writes columns [lo, hi) of M, read from the source into raw, into
-// coef (padded rows) and, for the columns kinds marks dense (all when kinds is
-// nil), their transforms into hat at the same column positions.
+// expand reads columns [lo, hi) of M from the source into raw and writes, at
+// the same column positions, the padded coefficient rows of those kinds marks
+// digits into coef and the transforms of those it marks dense into hat; a nil
+// kinds means every column in both forms. Columns marked skip are not even
+// read from the source: a regenerated matrix costs only the columns a
+// commitment touches.
 func (mat *Matrix) expand(raw, coef, hat []E, lo, hi int, kinds []kind) error {
-	raw = raw[:(hi-lo)*mat.kappa*D]
-	mat.src(raw, lo, hi)
-	for r := range (hi - lo) * mat.kappa {
-		copy(coef[r*coefStride:r*coefStride+D], raw[r*D:(r+1)*D])
-		clear(coef[r*coefStride+D : (r+1)*coefStride])
-	}
-	for c := range hi - lo {
-		if kinds != nil && kinds[c] != dense {
+	per := mat.kappa * D
+	wanted := func(j int) bool { return kinds == nil || kinds[j-lo] != skip }
+	for a := lo; a < hi; {
+		if !wanted(a) {
+			a++
 			continue
 		}
-		rows := hat[c*mat.kappa*Points : (c+1)*mat.kappa*Points]
-		for i := range mat.kappa {
-			row := rows[i*Points : (i+1)*Points]
-			copy(row, raw[(c*mat.kappa+i)*D:(c*mat.kappa+i+1)*D])
-			clear(row[D:])
+		b := a + 1
+		for b < hi && wanted(b) {
+			b++
 		}
-		if err := mat.dom.ForwardBatch(rows); err != nil {
-			return err
+		mat.src(raw[(a-lo)*per:(b-lo)*per], a, b)
+		a = b
+	}
+	for c := range hi - lo {
+		if kinds == nil || kinds[c] == digits {
+			for i := range mat.kappa {
+				r := c*mat.kappa + i
+				copy(coef[r*coefStride:r*coefStride+D], raw[r*D:(r+1)*D])
+				clear(coef[r*coefStride+D : (r+1)*coefStride])
+			}
+		}
+		if kinds == nil || kinds[c] == dense {
+			rows := hat[c*mat.kappa*Points : (c+1)*mat.kappa*Points]
+			for i := range mat.kappa {
+				row := rows[i*Points : (i+1)*Points]
+				copy(row, raw[(c*mat.kappa+i)*D:(c*mat.kappa+i+1)*D])
+				clear(row[D:])
+			}
+			if err := mat.dom.ForwardBatch(rows); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

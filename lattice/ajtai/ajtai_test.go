@@ -238,11 +238,11 @@ func TestVerify(t *testing.T) {
 	}
 	unreduced := append([]goldilocks.Element(nil), Z...)
 	unreduced[9] = goldilocks.Element{q}
-	if err := pp.Verify(ctx, c, unreduced); err == nil {
-		t.Error("unreduced entry accepted")
+	if err := pp.Verify(ctx, c, unreduced); !errors.Is(err, ErrEntry) {
+		t.Errorf("Verify of an unreduced entry: %v", err)
 	}
-	if _, err := pp.Commit(ctx, unreduced); err == nil {
-		t.Error("Commit accepted an unreduced entry")
+	if _, err := pp.Commit(ctx, unreduced); !errors.Is(err, ErrEntry) {
+		t.Errorf("Commit of an unreduced entry: %v", err)
 	}
 }
 

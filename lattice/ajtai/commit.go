@@ -8,7 +8,6 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	kajtai "github.com/ssprove/ssprove/kernels/ajtai"
-	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -19,6 +18,8 @@ var (
 	ErrNorm = errors.New("ajtai: witness over the norm bound")
 	// ErrMismatch is returned by Verify when the witness does not open the commitment.
 	ErrMismatch = errors.New("ajtai: witness does not open the commitment")
+	// ErrEntry is returned for a witness word that is not a reduced field element.
+	ErrEntry = kajtai.ErrEntry
 )
 
 // Commitment is c ∈ R_q^κ.
@@ -43,24 +44,22 @@ func (pp *PublicParams) Commit(ctx context.Context, Z []goldilocks.Element) (Com
 	return c, nil
 }
 
-// Verify checks that Z opens c: ‖Z‖∞ < B and M·cf⁻¹(Z) = c. It returns nil
-// only then, ErrNorm (naming the entry) or ErrMismatch otherwise.
+// Verify checks that Z opens c: M·cf⁻¹(Z) = c and ‖Z‖∞ < B. It returns nil
+// only then, ErrNorm (naming the entry) or ErrMismatch otherwise, and the
+// errors of Commit for a witness of the wrong shape or with unreduced words.
 func (pp *PublicParams) Verify(ctx context.Context, c Commitment, Z []goldilocks.Element) error {
 	p := pp.params
 	if len(c) != p.Kappa {
 		return fmt.Errorf("%w: commitment has %d ring elements, want κ = %d", ErrShape, len(c), p.Kappa)
 	}
-	for i := range Z {
-		if Z[i][0] >= q {
-			return fmt.Errorf("%w: entry %d is not a reduced field element", ErrNorm, i)
-		}
-		if n := decomp.NormInf(Z[i : i+1]); n >= p.Bound {
-			return fmt.Errorf("%w: row %d of column %d has norm %d ≥ B = %d", ErrNorm, i%p.D, i/p.D, n, p.Bound)
-		}
-	}
 	got, err := pp.Commit(ctx, Z)
 	if err != nil {
 		return err
+	}
+	for i := range Z {
+		if s := ring.Signed(Z[i]); s >= int64(p.Bound) || -s >= int64(p.Bound) {
+			return fmt.Errorf("%w: row %d of column %d holds %d, |·| ≥ B = %d", ErrNorm, i%p.D, i/p.D, s, p.Bound)
+		}
 	}
 	for i := range c {
 		if got[i] != c[i] {
