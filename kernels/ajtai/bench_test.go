@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
 // BenchmarkCommit commits to n witness entries (m = ⌈n/54⌉ columns, κ = 16,
@@ -36,21 +37,9 @@ func BenchmarkCommit(b *testing.B) {
 	}
 }
 
+// benchBackends runs f as the benchmark <backend>/name on every backend.
 func benchBackends(b *testing.B, name string, f func(b *testing.B)) {
-	prev, err := accel.Selected()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer accel.Use(prev)
-	for _, be := range accel.All() {
-		if accel.Available(be) != nil {
-			continue
-		}
-		if _, err := accel.Use(be); err != nil {
-			b.Fatal(err)
-		}
-		b.Run(be.String()+"/"+name, f)
-	}
+	gltest.EachBackend(b, func(be accel.Backend) { b.Run(be.String()+"/"+name, f) })
 }
 
 // BenchmarkColumn is the cost per column of the two paths on a stored

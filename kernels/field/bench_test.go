@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
 const benchN = 1 << 20
@@ -18,30 +19,15 @@ const benchN = 1 << 20
 // gnark-crypto (always one goroutine) can be read off directly; then it runs
 // gnark as gnark/n=N.
 func benchBackends(b *testing.B, f func(b *testing.B), gnark func(b *testing.B)) {
-	prev, err := accel.Selected()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		if _, err := accel.Use(prev); err != nil {
-			b.Errorf("restoring backend %s: %v", prev, err)
-		}
-	}()
 	size := fmt.Sprintf("n=%d", benchN)
-	for _, be := range accel.All() {
-		if err := accel.Available(be); err != nil {
-			continue
-		}
-		if _, err := accel.Use(be); err != nil {
-			b.Fatal(err)
-		}
+	gltest.EachBackend(b, func(be accel.Backend) {
 		b.Run(be.String(), func(b *testing.B) {
 			b.Run(size, measured(f, false))
 			if runtime.GOMAXPROCS(0) > 1 {
 				b.Run("1core/"+size, measured(f, true))
 			}
 		})
-	}
+	})
 	b.Run("gnark/"+size, measured(gnark, false))
 }
 

@@ -7,27 +7,8 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks/fft"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
-
-// benchBackends runs f once per available backend with that backend selected,
-// restoring the previous choice after.
-func benchBackends(b *testing.B, f func(b *testing.B, be accel.Backend)) {
-	prev, err := accel.Selected()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer accel.Use(prev)
-	for _, be := range backends {
-		if err := accel.Available(be); err != nil {
-			b.Logf("skip %s: %v", be, err)
-			continue
-		}
-		if _, err := accel.Use(be); err != nil {
-			b.Fatal(err)
-		}
-		f(b, be)
-	}
-}
 
 func reportElements(b *testing.B, n int) {
 	b.SetBytes(int64(8 * n))
@@ -43,7 +24,7 @@ func BenchmarkForward(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchBackends(b, func(b *testing.B, be accel.Backend) {
+		gltest.EachBackend(b, func(be accel.Backend) {
 			b.Run(fmt.Sprintf("%s/logn=%d", be, logn), func(b *testing.B) {
 				copy(v, x)
 				for b.Loop() {
@@ -73,7 +54,7 @@ func BenchmarkForwardBatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchBackends(b, func(b *testing.B, be accel.Backend) {
+	gltest.EachBackend(b, func(be accel.Backend) {
 		b.Run(fmt.Sprintf("%s/logn=%d/count=%d", be, logn, count), func(b *testing.B) {
 			for b.Loop() {
 				if err := d.ForwardBatch(x); err != nil {

@@ -8,12 +8,8 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 	"github.com/consensys/gnark-crypto/field/goldilocks/fft"
 
-	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
-
-// backends lists every backend that has NTT kernels, for the benchmarks.
-var backends = []accel.Backend{accel.Go, accel.AVX2, accel.AVX512, accel.NEON}
 
 func randVec(n int) []E {
 	v := make([]E, n)

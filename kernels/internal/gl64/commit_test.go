@@ -6,25 +6,7 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
-
-	"github.com/ssprove/ssprove/accel"
 )
-
-func commitBackends(t *testing.T) map[accel.Backend]*Commit {
-	cs := make(map[accel.Backend]*Commit)
-	for _, b := range accel.All() {
-		if err := accel.Available(b); err != nil {
-			t.Logf("skip %s: %v", b, err)
-			continue
-		}
-		if c := CommitKernels(b); c != nil {
-			cs[b] = c
-		} else {
-			t.Logf("skip %s: no commitment loops for it in this build", b)
-		}
-	}
-	return cs
-}
 
 // TestCommitKernels checks every backend against gnark-crypto's arithmetic on
 // shapes that hit the lane multiples the assembly takes and the odd ones it
@@ -34,7 +16,7 @@ func TestCommitKernels(t *testing.T) {
 	shapes := []struct{ n, rows, stride int }{
 		{1, 1, 1}, {3, 5, 7}, {4, 3, 9}, {8, 1, 8}, {8, 16, 20}, {16, 2, 16}, {56, 16, 112}, {128, 16, 128}, {24, 7, 31}, {40, 3, 41},
 	}
-	for b, c := range commitBackends(t) {
+	for b, c := range kernelsOf(t, CommitKernels) {
 		for _, s := range shapes {
 			acc, a, x := randVec(r, s.n*s.rows), randVec(r, s.n*s.rows), randVec(r, s.n)
 			want := slices.Clone(acc)
@@ -72,7 +54,7 @@ func TestCommitKernels(t *testing.T) {
 
 // TestCommitKernelsExtremes runs the largest words through every lane.
 func TestCommitKernelsExtremes(t *testing.T) {
-	for b, c := range commitBackends(t) {
+	for b, c := range kernelsOf(t, CommitKernels) {
 		for _, w := range []uint64{Q - 1, 1 << 63, 1<<32 - 1, 0} {
 			const n, rows = 128, 3
 			acc, a, x := make([]E, n*rows), make([]E, n*rows), make([]E, n)

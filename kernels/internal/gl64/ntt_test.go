@@ -10,23 +10,6 @@ import (
 	"github.com/ssprove/ssprove/accel"
 )
 
-// nttBackends returns the backends with NTT kernels that can run here, each
-// compared against GenericNTT.
-func nttBackends(t *testing.T) map[accel.Backend]*NTT {
-	t.Helper()
-	ks := map[accel.Backend]*NTT{}
-	for _, b := range []accel.Backend{accel.AVX2, accel.AVX512, accel.NEON} {
-		if err := accel.Available(b); err != nil {
-			t.Logf("skip %s: %v", b, err)
-			continue
-		}
-		if k := NTTKernels(b); k != nil {
-			ks[b] = k
-		}
-	}
-	return ks
-}
-
 func rootTable(m int) []E {
 	w, err := goldilocks.Generator(uint64(m))
 	if err != nil {
@@ -52,7 +35,7 @@ func equalVec(t *testing.T, what string, b accel.Backend, got, want []E) {
 
 func TestNTTKernelsMatchGeneric(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for b, k := range nttBackends(t) {
+	for b, k := range kernelsOf(t, NTTKernels) {
 		for logm := 0; logm <= 11; logm++ {
 			m := 1 << logm
 			// The inverse root's table has the other sign of ω4 = ±2^48.
@@ -131,7 +114,7 @@ func TestFourthRootIsShift(t *testing.T) {
 // borrows and carries change: those with low 16 bits zero, and the extremes.
 func TestNTTFourthRootEdges(t *testing.T) {
 	words := append([]uint64{1 << 16, 1 << 48, 0xFFFF << 48, Q - 1<<16, 0xFFFF_FFFF_0000_0000, 1<<48 - 1}, edges...)
-	for b, k := range nttBackends(t) {
+	for b, k := range kernelsOf(t, NTTKernels) {
 		for _, m := range []int{4, 16} {
 			for _, tw := range [][]E{rootTable(m), inverseTable(rootTable(m))} {
 				for _, w := range words {

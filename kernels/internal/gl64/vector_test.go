@@ -13,23 +13,23 @@ import (
 	"github.com/ssprove/ssprove/kernels/internal/gltest"
 )
 
-// backends returns the vector tables this machine and build can run, logging
-// why each other backend is left out.
-func backends(t testing.TB) map[accel.Backend]*Vector {
-	vs := make(map[accel.Backend]*Vector)
+// kernelsOf returns the tables get gives for each backend this machine and
+// build can run, logging why each other backend is left out.
+func kernelsOf[K any](tb testing.TB, get func(accel.Backend) *K) map[accel.Backend]*K {
+	tb.Helper()
+	ks := make(map[accel.Backend]*K)
 	for _, b := range accel.All() {
 		if err := accel.Available(b); err != nil {
-			t.Logf("skip %s: %v", b, err)
+			tb.Logf("skip %s: %v", b, err)
 			continue
 		}
-		v := Vectors(b)
-		if v == nil {
-			t.Logf("skip %s: no vector loops for it in this build", b)
-			continue
+		if k := get(b); k != nil {
+			ks[b] = k
+		} else {
+			tb.Logf("skip %s: no such kernels for it in this build", b)
 		}
-		vs[b] = v
 	}
-	return vs
+	return ks
 }
 
 // testLengths covers every tail of both lane counts, several pairs of vectors,
@@ -44,7 +44,7 @@ func testLengths() []int {
 
 func TestVectorsMatchGnark(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for b, v := range backends(t) {
+	for b, v := range kernelsOf(t, Vectors) {
 		t.Run(b.String(), func(t *testing.T) {
 			for _, n := range testLengths() {
 				x, y := randVec(r, n), randVec(r, n)
@@ -63,7 +63,7 @@ func TestVectorsMatchGnark(t *testing.T) {
 // TestVectorsExtremes fills whole vectors with the largest words, so every lane
 // of every accumulator wraps on each step.
 func TestVectorsExtremes(t *testing.T) {
-	for b, v := range backends(t) {
+	for b, v := range kernelsOf(t, Vectors) {
 		for _, w := range []uint64{Q - 1, Q - 2, 1 << 63, 1<<32 - 1} {
 			for _, n := range []int{8, 33, 1 << 12} {
 				x, y := make([]E, n), make([]E, n)
@@ -211,7 +211,7 @@ func FuzzVector(f *testing.F) {
 	f.Add(seed)
 	f.Add(binary.LittleEndian.AppendUint64([]byte{17}, Q))
 
-	vs := backends(f)
+	vs := kernelsOf(f, Vectors)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return

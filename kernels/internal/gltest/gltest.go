@@ -32,29 +32,34 @@ func WordsOf(data []byte, k int) []uint64 {
 	return w
 }
 
-// ForEachBackend runs f as a subtest once per backend this machine can run,
-// with that backend selected, skipping the others with the reason, and
-// restores the previous choice afterwards.
-func ForEachBackend(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
+// EachBackend calls f once per backend this machine can run, with that
+// backend selected, logging why each other one is left out, and restores the
+// previous choice when the test or benchmark ends.
+func EachBackend(tb testing.TB, f func(be accel.Backend)) {
+	tb.Helper()
 	prev, err := accel.Selected()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		if _, err := accel.Use(prev); err != nil {
-			t.Errorf("restoring backend %s: %v", prev, err)
+			tb.Errorf("restoring backend %s: %v", prev, err)
 		}
 	})
-	for _, b := range accel.All() {
-		t.Run(b.String(), func(t *testing.T) {
-			if err := accel.Available(b); err != nil {
-				t.Skipf("not available: %v", err)
-			}
-			if _, err := accel.Use(b); err != nil {
-				t.Fatal(err)
-			}
-			f(t)
-		})
+	for _, be := range accel.All() {
+		if err := accel.Available(be); err != nil {
+			tb.Logf("skip %s: %v", be, err)
+			continue
+		}
+		if _, err := accel.Use(be); err != nil {
+			tb.Fatal(err)
+		}
+		f(be)
 	}
+}
+
+// ForEachBackend runs f as a subtest named for each backend EachBackend visits.
+func ForEachBackend(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	EachBackend(t, func(be accel.Backend) { t.Run(be.String(), f) })
 }
