@@ -23,7 +23,8 @@ var (
 
 // Commit sets out[i·D+t] to coefficient t of c_i = Σ_j M_ij·z_j for i < κ,
 // where z_j has the coefficients Z[j·D : (j+1)·D]. len(Z) must be D·m and
-// len(out) D·κ; every word of Z must be below q. out may not overlap Z.
+// len(out) D·κ; a word of Z not below q is an error wrapping ErrEntry. out
+// may not overlap Z.
 func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 	if mat == nil {
 		return fmt.Errorf("%w: nil matrix", ErrShape)
@@ -33,11 +34,6 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 	}
 	if len(out) != D*mat.kappa {
 		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
-	}
-	for i := range Z {
-		if Z[i][0] >= gl64.Q {
-			return fmt.Errorf("%w: row %d of column %d holds %#x", ErrEntry, i%D, i/D, Z[i][0])
-		}
 	}
 	b, err := accel.Selected()
 	if err != nil {
@@ -104,18 +100,23 @@ func newWorker(mat *Matrix) *worker {
 	return w
 }
 
-// kind sorts a column: skip (all zero), digits (the additions path) or dense.
+// kind sorts a column: skip (all zero), digits (the additions path), dense,
+// or unreduced (a word not below q, an error).
 type kind uint8
 
 const (
 	skip kind = iota
 	digits
 	dense
+	unreduced
 )
 
 func classify(z []E) kind {
 	nonzero, small := 0, true
 	for i := range z {
+		if z[i][0] >= gl64.Q {
+			return unreduced
+		}
 		if z[i][0] != 0 {
 			nonzero++
 			small = small && (z[i] == one || z[i] == minusOne)
@@ -135,7 +136,14 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, Z []E, lo, hi int) error {
 	kappa, n := mat.kappa, hi-lo
 	kinds, work := w.kinds[:n], false
 	for c := range kinds {
-		kinds[c] = classify(Z[(lo+c)*D : (lo+c+1)*D])
+		z := Z[(lo+c)*D : (lo+c+1)*D]
+		if kinds[c] = classify(z); kinds[c] == unreduced {
+			for t := range z {
+				if z[t][0] >= gl64.Q {
+					return fmt.Errorf("%w: row %d of column %d holds %#x", ErrEntry, t, lo+c, z[t][0])
+				}
+			}
+		}
 		work = work || kinds[c] != skip
 	}
 	if !work {
