@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
+	"github.com/ssprove/ssprove/internal/parallel"
 	"github.com/ssprove/ssprove/kernels/internal/gl64"
 )
 
@@ -51,7 +52,7 @@ func BatchInverse(res, a []goldilocks.Element) error {
 	var zeros []int
 	if w := workers(n); w > 1 {
 		found := make([][]int, w)
-		split(n, w, func(c, lo, hi int) {
+		parallel.Split(n, w, func(c, lo, hi int) {
 			found[c] = batchInverse(v, res[lo:hi], a[lo:hi], s[lo:hi], lo)
 		})
 		for _, z := range found {

@@ -1,0 +1,15 @@
+// Package ext is element-wise arithmetic on vectors over K = F_q[u]/(u² − 7),
+// the quadratic extension of Goldilocks the sum-checks run over, and the two
+// loops sum-check provers spend their time in: binding a variable of a
+// multilinear table and evaluating a round polynomial of a product of tables.
+//
+// Vectors are []K with K = gnark-crypto's extensions.E2, whose values these
+// functions reproduce exactly. Each call runs on the backend accel.Selected
+// returns; a selected backend with no K loops in this build is an error
+// naming it, never a silent fallback.
+//
+// Every function checks the lengths of its vectors and returns an error
+// wrapping ErrLength otherwise; nil and empty vectors are valid. Unlike
+// package field, these functions run on the calling goroutine: their callers
+// (sum-check rounds, logUp sums) split work across cores at a coarser grain.
+package ext

@@ -1,0 +1,7 @@
+//go:build purego || !amd64
+
+package gl64
+
+import "github.com/ssprove/ssprove/accel"
+
+func archExtVectors(accel.Backend) *ExtVector { return nil }
