@@ -5,8 +5,10 @@
 //
 // Vectors are []K with K = gnark-crypto's extensions.E2, whose values these
 // functions reproduce exactly. Each call runs on the backend accel.Selected
-// returns; a selected backend with no K loops in this build is an error
-// naming it, never a silent fallback.
+// returns: AVX-512 and AVX2 have assembly for every loop; NEON runs the
+// portable loops by design (no NEON assembly for K yet), and a backend with
+// no K loops in this build (CUDA, ICICLE) is an error naming it, never a
+// silent fallback.
 //
 // Every function checks the lengths of its vectors and returns an error
 // wrapping ErrLength otherwise; nil and empty vectors are valid. Unlike

@@ -28,6 +28,14 @@ type ExtVector struct {
 	ProductEvals func(acc []K, lo, hi [][]K)
 }
 
+// maxFactors and maxEvals bound the products and evaluations the assembly
+// ProductEvals keeps scratch for (package ext allows 9 evaluations); a call
+// beyond them runs the portable loop.
+const (
+	maxFactors = 8
+	maxEvals   = 9
+)
+
 // ExtVectors returns the K loops of backend b, or nil when this build has none for it.
 func ExtVectors(b accel.Backend) *ExtVector {
 	if b == accel.Go {
@@ -48,53 +56,78 @@ var ExtGeneric = ExtVector{
 	ProductEvals: extProductEvalsGeneric,
 }
 
+// The portable loops work on the words with this package's scalar
+// operations rather than through extensions.E2's methods: the same values
+// (the tests check them against E2), several times faster.
+
+// kAdd returns a + b.
+func kAdd(a, b K) K {
+	return K{A0: E{Add(a.A0[0], b.A0[0])}, A1: E{Add(a.A1[0], b.A1[0])}}
+}
+
+// kSub returns a − b.
+func kSub(a, b K) K {
+	return K{A0: E{Sub(a.A0[0], b.A0[0])}, A1: E{Sub(a.A1[0], b.A1[0])}}
+}
+
+// kMul returns a·b = a0·b0 + 7·a1·b1 + (a0·b1 + a1·b0)·u, by Karatsuba as E2.Mul.
+func kMul(a, b K) K {
+	p0 := Mul(a.A0[0], b.A0[0])
+	p1 := Mul(a.A1[0], b.A1[0])
+	p2 := Mul(Add(a.A0[0], a.A1[0]), Add(b.A0[0], b.A1[0]))
+	return K{A0: E{Add(p0, mul7(p1))}, A1: E{Sub(Sub(p2, p0), p1)}}
+}
+
+// mul7 returns 7·x mod q: three doublings and a subtraction.
+func mul7(x uint64) uint64 {
+	x2 := Add(x, x)
+	x4 := Add(x2, x2)
+	return Sub(Add(x4, x4), x)
+}
+
 func extAddGeneric(res, a, b []K) {
 	for i := range res {
-		res[i].Add(&a[i], &b[i])
+		res[i] = kAdd(a[i], b[i])
 	}
 }
 
 func extSubGeneric(res, a, b []K) {
 	for i := range res {
-		res[i].Sub(&a[i], &b[i])
+		res[i] = kSub(a[i], b[i])
 	}
 }
 
 func extMulGeneric(res, a, b []K) {
 	for i := range res {
-		res[i].Mul(&a[i], &b[i])
+		res[i] = kMul(a[i], b[i])
 	}
 }
 
 func extScalarMulGeneric(res, a []K, s K) {
 	for i := range res {
-		res[i].Mul(&a[i], &s)
+		res[i] = kMul(a[i], s)
 	}
 }
 
 func extSumGeneric(a []K) K {
 	var acc K
 	for i := range a {
-		acc.Add(&acc, &a[i])
+		acc = kAdd(acc, a[i])
 	}
 	return acc
 }
 
 func extInnerGeneric(a, b []K) K {
-	var acc, p K
+	var acc K
 	for i := range a {
-		p.Mul(&a[i], &b[i])
-		acc.Add(&acc, &p)
+		acc = kAdd(acc, kMul(a[i], b[i]))
 	}
 	return acc
 }
 
 func extBindGeneric(lo, hi []K, r K) {
-	var d K
 	for i := range lo {
-		d.Sub(&hi[i], &lo[i])
-		d.Mul(&d, &r)
-		lo[i].Add(&lo[i], &d)
+		lo[i] = kAdd(lo[i], kMul(r, kSub(hi[i], lo[i])))
 	}
 }
 
@@ -105,23 +138,22 @@ func extProductEvalsGeneric(acc []K, lo, hi [][]K) {
 	m := len(lo)
 	v := make([]K, m) // factor j's value at the current t
 	d := make([]K, m) // factor j's slope hi − lo
-	var p K
 	for i := range lo[0] {
 		for j := range m {
 			v[j] = lo[j][i]
-			d[j].Sub(&hi[j][i], &lo[j][i])
+			d[j] = kSub(hi[j][i], lo[j][i])
 		}
 		for t := range acc {
 			if t > 0 {
 				for j := range m {
-					v[j].Add(&v[j], &d[j])
+					v[j] = kAdd(v[j], d[j])
 				}
 			}
-			p = v[0]
+			p := v[0]
 			for j := 1; j < m; j++ {
-				p.Mul(&p, &v[j])
+				p = kMul(p, v[j])
 			}
-			acc[t].Add(&acc[t], &p)
+			acc[t] = kAdd(acc[t], p)
 		}
 	}
 }
