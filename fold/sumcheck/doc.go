@@ -1,0 +1,29 @@
+// Package sumcheck proves and verifies sums over the Boolean hypercube,
+//
+//	Σ_{x∈{0,1}^ℓ} g(P_0(x), …, P_{n−1}(x)) = claim,
+//
+// where the P_j are multilinear polynomials given by their tables (package
+// mle's layout: variable 0 is the most significant index bit) and g is a
+// Composition of degree 1…MaxDegree, all over K = F_q[u]/(u² − 7). It is the
+// protocol Neo's Π_CCS and the logUp arguments reduce to.
+//
+// Round i sends the round polynomial s_i by its evaluations s_i(0), …, s_i(d)
+// and receives the challenge r_i from the Fiat–Shamir transcript; at the end
+// the prover sends Evals, the values P_j(r) at the point r = (r_0, …, r_{ℓ−1}).
+// Verify checks every round and that g(Evals) is what the last round
+// promised, but it cannot see the tables: the caller must check that every
+// P_j takes the value Evals[j] at the returned point, against a commitment or
+// by evaluating a public table. Without that check a proof proves nothing.
+//
+// Prove and Verify absorb into the transcript, in this order: the shape
+// (ℓ, n, d), the claim, each round polynomial before its challenge, and
+// Evals. They absorb nothing about g itself: the caller binds the statement
+// (which tables, which g) into the transcript before calling them.
+//
+// The prover runs each round as one pass over the tables, split across cores
+// with package parallel: binding the previous round's challenge and
+// evaluating the next round polynomial chunk by chunk while the chunk is in
+// cache, with the kernels of package ext (so on the selected accel backend).
+// A Products composition runs ext.ProductEvals per term; any other
+// Composition is evaluated point by point.
+package sumcheck
