@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 func column(rng *rand.Rand, n int, bound uint64) []F {
@@ -139,7 +140,7 @@ func proveVerify(t *testing.T, groups []Group) (*Proof, []Claim) {
 }
 
 func TestCompleteness(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for l := 0; l <= 12; l++ {
 			for w := 1; w <= 4; w++ {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // BenchmarkMemory checks 2^20 ops on random cells of a memory of 2^16
@@ -44,7 +45,7 @@ func BenchmarkMemory(b *testing.B) {
 		bind(t, tr)
 		return t
 	}
-	eachBackend(b, func(be accel.Backend) {
+	gltest.EachBackend(b, func(be accel.Backend) {
 		var proof *Proof
 		b.Run(be.String()+"/prove", func(b *testing.B) {
 			for b.Loop() {

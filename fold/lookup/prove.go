@@ -219,8 +219,12 @@ func (p *prover) reduce(ctx context.Context, tr *transcript.Transcript, roots []
 		}
 		slots, n := r.layer(k)
 		g, claim := r.composition(slots, n, tr.ChallengeExt(labelLambda))
+		eq, err := mle.EqTable(r.point)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lookup: Prove: layer %d: %w", k, err)
+		}
 		tables := make([][]K, 1, n)
-		tables[0] = mle.EqTable(r.point)
+		tables[0] = eq
 		h := 1 << k
 		for _, s := range slots {
 			t := &p.trees[s.group]
@@ -243,7 +247,11 @@ func (p *prover) reduce(ctx context.Context, tr *transcript.Transcript, roots []
 	eqs := make(map[int][]K) // groups with the same ℓ share their leaf point
 	for i := range p.groups {
 		c := &r.leaves[i]
-		proof.Tuples[i] = p.tupleEvals(i, c.Point, r.leafQ[i], eqs)
+		evals, err := p.tupleEvals(i, c.Point, r.leafQ[i], eqs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lookup: Prove: group %q: %w", p.groups[i].Name, err)
+		}
+		proof.Tuples[i] = evals
 		tr.AppendExt(labelTuple, proof.Tuples[i]...)
 		c.Tuple = append([]K(nil), proof.Tuples[i]...)
 	}
@@ -254,7 +262,7 @@ func (p *prover) reduce(ctx context.Context, tr *transcript.Transcript, roots []
 // point. All but the last are passes over the columns, with the eq tables of
 // the points cached in eqs; the last follows from the leaf claim,
 // q̃ = α − Σ_k γ^k·t_k(r), which an honest reduction makes exact.
-func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) []K {
+func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) ([]K, error) {
 	cols := p.groups[g].Tuple
 	last := len(cols) - 1
 	if last > 0 && p.gamma.IsZero() {
@@ -264,13 +272,16 @@ func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) []K {
 	if last > 0 {
 		eq, ok := eqs[len(point)]
 		if !ok {
-			eq = mle.EqTable(point)
+			var err error
+			if eq, err = mle.EqTable(point); err != nil {
+				return nil, err
+			}
 			eqs[len(point)] = eq
 		}
 		evals = evaluateColumns(cols[:last], eq)
 	}
 	if last == len(cols) {
-		return evals
+		return evals, nil
 	}
 	// γ^last·t_last = α − q̃ − Σ_{k<last} γ^k·t_k
 	var rest, pow, x K
@@ -283,7 +294,7 @@ func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) []K {
 	}
 	pow.Inverse(&pow)
 	rest.Mul(&rest, &pow)
-	return append(evals, rest)
+	return append(evals, rest), nil
 }
 
 // evaluateColumns returns Σ_i eq[i]·col[i] for each column over F: the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // naiveMultiplicities counts by comparing every input row with every table
@@ -299,7 +300,7 @@ func BenchmarkLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	inputs := column(rng, 1<<n, 1<<m)
-	eachBackend(b, func(be accel.Backend) {
+	gltest.EachBackend(b, func(be accel.Backend) {
 		b.Run(be.String(), func(b *testing.B) {
 			var proof *Proof
 			for b.Loop() {

@@ -35,7 +35,16 @@ func NumVars(n int) int {
 
 // EqTable returns the table of eq(x, r) = Π_j (x_j·r_j + (1 − x_j)(1 − r_j))
 // over x ∈ {0,1}^len(r): the weights that evaluate a table at r, summing to 1.
-func EqTable(r []K) []K {
+// It fails only when the selected backend has no K kernels, or when r has
+// more than MaxVars coordinates.
+func EqTable(r []K) ([]K, error) {
+	if len(r) > MaxVars {
+		return nil, fmt.Errorf("mle: EqTable of %d variables, at most %d: %w", len(r), MaxVars, ErrLength)
+	}
+	// An empty call checks the backend once; the chunks below cannot fail.
+	if err := ext.ScalarMul(nil, nil, K{}); err != nil {
+		return nil, fmt.Errorf("mle: EqTable: %w", err)
+	}
 	t := make([]K, 1<<len(r))
 	t[0].SetOne()
 	// Each step doubles the table with a new most significant bit: after
@@ -47,13 +56,11 @@ func EqTable(r []K) []K {
 		n := 1 << (len(r) - 1 - j)
 		rj := r[j]
 		parallel.For(n, grain, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				t[i+n].Mul(&t[i], &rj)
-				t[i].Sub(&t[i], &t[i+n])
-			}
+			_ = ext.ScalarMul(t[n+lo:n+hi], t[lo:hi], rj)
+			_ = ext.Sub(t[lo:hi], t[lo:hi], t[n+lo:n+hi])
 		})
 	}
-	return t
+	return t, nil
 }
 
 // Eq returns eq(x, y) = Π_j (x_j·y_j + (1 − x_j)(1 − y_j)).

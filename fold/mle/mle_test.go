@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0xe1e)) }
@@ -65,12 +67,17 @@ func TestNumVars(t *testing.T) {
 	}
 }
 
-func TestEqTable(t *testing.T) {
+func TestEqTable(t *testing.T) { gltest.ForEachBackend(t, testEqTable) }
+
+func testEqTable(t *testing.T) {
 	rng := newRand(1)
 	// 15 variables make the last steps run split across goroutines.
 	for _, numVars := range []int{0, 1, 2, 3, 6, 15} {
 		r := randTable(rng, numVars)
-		table := EqTable(r)
+		table, err := EqTable(r)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(table) != 1<<numVars {
 			t.Fatalf("vars=%d: %d entries", numVars, len(table))
 		}
@@ -154,7 +161,10 @@ func TestEvaluateLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq := EqTable(r)
+	eq, err := EqTable(r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var want, p K
 	for i := range f {
 		p.Mul(&f[i], &eq[i])

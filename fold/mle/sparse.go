@@ -190,7 +190,10 @@ func (m *Sparse) EvaluateMulVec(z []goldilocks.Element, r []K) (K, error) {
 		t.Sub(&one, &r[j])
 		scale.Mul(&scale, &t)
 	}
-	eq := EqTable(r[top:])
+	eq, err := EqTable(r[top:])
+	if err != nil {
+		return K{}, err
+	}
 
 	parts := make([]K, parallel.Workers(m.rows, m.rowGrain()))
 	parallel.Split(m.rows, len(parts), func(c, lo, hi int) {

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/fold/internal/wire"
 	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // BenchmarkProveProduct3 proves Σ_x P_0(x)·P_1(x)·P_2(x), the degree-3
@@ -17,10 +19,10 @@ func BenchmarkProveProduct3(b *testing.B) {
 		ts := randTables(newRand(11), 3, numVars)
 		g := Product(3, 0, 1, 2)
 		claim := naiveSum(g, ts)
-		eachBackend(b, func(be accel.Backend) {
+		gltest.EachBackend(b, func(be accel.Backend) {
 			b.Run(fmt.Sprintf("%s/vars=%d", be, numVars), func(b *testing.B) {
 				skipWithoutKernels(b)
-				b.SetBytes(int64(len(ts) * len(ts[0]) * elemBytes))
+				b.SetBytes(int64(len(ts) * len(ts[0]) * wire.ElemBytes))
 				work := cloneTables(ts)
 				b.ResetTimer()
 				for range b.N {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/ssprove/ssprove/fold/internal/wire"
 )
 
 // q is the Goldilocks modulus, the first non-canonical word.
@@ -76,7 +78,7 @@ func TestEncodingRejects(t *testing.T) {
 	modified := func(f func(b []byte) []byte) []byte { return f(slices.Clone(good)) }
 	// Layout of good: version, 4 rounds, each 1 + 4·16 bytes, then evals.
 	firstWord := 3
-	evalsAt := 2 + 4*(1+4*elemBytes)
+	evalsAt := 2 + 4*(1+4*wire.ElemBytes)
 	tests := map[string][]byte{
 		"empty":           nil,
 		"version 0":       modified(func(b []byte) []byte { b[0] = 0; return b }),
@@ -155,7 +157,7 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		for _, s := range p.Rounds {
 			elems += len(s)
 		}
-		if elems*elemBytes > len(data) {
+		if elems*wire.ElemBytes > len(data) {
 			t.Fatalf("%d bytes decoded to %d elements", len(data), elems)
 		}
 		b, err := p.MarshalBinary()

@@ -11,6 +11,7 @@ import (
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/fold/mle"
 	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/internal/gltest"
 	"github.com/ssprove/ssprove/kernels/ext"
 )
 
@@ -166,7 +167,7 @@ func TestCompleteness(t *testing.T) {
 	if testing.Short() {
 		vars = []int{0, 1, 2, 5, 9}
 	}
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		skipWithoutKernels(t)
 		rng := newRand(1)
 		for d := 1; d <= MaxDegree; d++ {
@@ -184,7 +185,7 @@ func TestCompleteness(t *testing.T) {
 // TestCompletenessParallel runs tables big enough to be split across
 // goroutines (and several chunks per goroutine), for -race.
 func TestCompletenessParallel(t *testing.T) {
-	forEachBackend(t, func(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
 		skipWithoutKernels(t)
 		rng := newRand(2)
 		proveAndVerify(t, Product(3, 0, 1, 2), randTables(rng, 3, 15))

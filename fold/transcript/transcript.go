@@ -142,8 +142,12 @@ func (t *Transcript) ChallengeField(label string) goldilocks.Element {
 	return t.squeeze()
 }
 
-// ChallengeFields draws n uniformly random field elements under label.
+// ChallengeFields draws n uniformly random field elements under label. It
+// panics if n is negative, a programming error.
 func (t *Transcript) ChallengeFields(label string, n int) []goldilocks.Element {
+	if n < 0 {
+		panic(fmt.Sprintf("transcript: ChallengeFields(%q, %d): negative count", label, n))
+	}
 	t.header(kindChallengeFields, label)
 	t.absorbLength(n)
 	out := make([]goldilocks.Element, n)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // BenchmarkCommit commits to n witness entries (m = ⌈n/54⌉ columns, κ = 16,

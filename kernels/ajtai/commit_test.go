@@ -10,7 +10,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // testSource is a pseudorandom matrix: entry (i, j, t) depends only on its

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // benchN is the table half a sum-check round of 17 variables works on.

@@ -14,6 +14,10 @@ type K = gl64.K
 // ErrLength is wrapped by every error about vectors of mismatched lengths.
 var ErrLength = errors.New("ext: vector lengths differ")
 
+// MaxFactors is the most tables ProductEvals multiplies: a product of degree
+// 8, the highest the folding polynomials need.
+const MaxFactors = gl64.MaxFactors
+
 // MaxEvals is the most round-polynomial evaluations ProductEvals computes in
 // one call: degree 8, the highest the folding polynomials need, plus one.
 const MaxEvals = 9
@@ -100,20 +104,21 @@ func Bind(lo, hi []K, r K) error {
 // Π_j (lo[j][i] + t·(hi[j][i] − lo[j][i])): the evaluations at t of the round
 // polynomial of a product of len(lo) multilinear tables, each split into the
 // halves lo[j] and hi[j] of its first variable. Every lo[j] and hi[j] has the
-// same length; len(acc) is at most MaxEvals.
+// same length; len(lo) is at most MaxFactors and len(acc) at most MaxEvals.
 func ProductEvals(acc []K, lo, hi [][]K) error {
 	if len(acc) > MaxEvals {
 		return fmt.Errorf("ext: ProductEvals: %d evaluations, at most %d: %w", len(acc), MaxEvals, ErrLength)
+	}
+	if len(lo) > MaxFactors {
+		return fmt.Errorf("ext: ProductEvals: %d factors, at most %d: %w", len(lo), MaxFactors, ErrLength)
 	}
 	if err := sameLength("ProductEvals", "lo", len(lo), "hi", len(hi)); err != nil {
 		return err
 	}
 	for j := range lo {
-		if err := sameLength("ProductEvals", fmt.Sprintf("lo[%d]", j), len(lo[j]), "lo[0]", len(lo[0])); err != nil {
-			return err
-		}
-		if err := sameLength("ProductEvals", fmt.Sprintf("hi[%d]", j), len(hi[j]), "lo[0]", len(lo[0])); err != nil {
-			return err
+		if len(lo[j]) != len(lo[0]) || len(hi[j]) != len(lo[0]) {
+			return fmt.Errorf("ext: ProductEvals: factor %d has halves of %d and %d elements, factor 0 of %d: %w",
+				j, len(lo[j]), len(hi[j]), len(lo[0]), ErrLength)
 		}
 	}
 	v, err := vectors("ProductEvals")

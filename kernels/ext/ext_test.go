@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 const q = 0xFFFF_FFFF_0000_0001
@@ -156,6 +156,7 @@ func TestLengthErrors(t *testing.T) {
 		{"ProductEvals lo[1]", ProductEvals(a[:2], [][]K{a, c}, [][]K{a, b})},
 		{"ProductEvals hi[0]", ProductEvals(a[:2], [][]K{a, b}, [][]K{c, b})},
 		{"ProductEvals evals", ProductEvals(long, [][]K{a}, [][]K{b})},
+		{"ProductEvals factors", ProductEvals(a[:2], make([][]K, MaxFactors+1), make([][]K, MaxFactors+1))},
 	}
 	for _, c := range cases {
 		if !errors.Is(c.err, ErrLength) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/kernels/field"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 func TestBatchInverse(t *testing.T) {

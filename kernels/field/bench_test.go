@@ -9,7 +9,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 const benchN = 1 << 20

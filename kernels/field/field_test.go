@@ -13,7 +13,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/kernels/internal/gl64"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 const q = 0xFFFF_FFFF_0000_0001

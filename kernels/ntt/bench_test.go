@@ -7,7 +7,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks/fft"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 func reportElements(b *testing.B, n int) {

@@ -8,7 +8,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 	"github.com/consensys/gnark-crypto/field/goldilocks/fft"
 
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 func randVec(n int) []E {

@@ -24,16 +24,17 @@ type ExtVector struct {
 	Bind func(lo, hi []K, r K)
 	// ProductEvals adds to acc[t], for t = 0..len(acc)−1, the sum over i of
 	// Π_j (lo[j][i] + t·(hi[j][i] − lo[j][i])): the evaluations at 0, 1, …
-	// of a sum-check round polynomial of a product of len(lo) tables.
+	// of a sum-check round polynomial of a product of len(lo) ≤ MaxFactors
+	// tables, with len(acc) ≤ MaxEvals.
 	ProductEvals func(acc []K, lo, hi [][]K)
 }
 
-// maxFactors and maxEvals bound the products and evaluations the assembly
-// ProductEvals keeps scratch for (package ext allows 9 evaluations); a call
-// beyond them runs the portable loop.
+// MaxFactors and MaxEvals bound the factors and evaluations of one
+// ProductEvals call (package ext checks them): degree 8, the highest the
+// folding polynomials need, and its 9 evaluations.
 const (
-	maxFactors = 8
-	maxEvals   = 9
+	MaxFactors = 8
+	MaxEvals   = 9
 )
 
 // ExtVectors returns the K loops of backend b, or nil when this build has none for it.
@@ -136,8 +137,7 @@ func extProductEvalsGeneric(acc []K, lo, hi [][]K) {
 		return
 	}
 	m := len(lo)
-	v := make([]K, m) // factor j's value at the current t
-	d := make([]K, m) // factor j's slope hi − lo
+	var v, d [MaxFactors]K // factor j's value at the current t, and its slope hi − lo
 	for i := range lo[0] {
 		for j := range m {
 			v[j] = lo[j][i]

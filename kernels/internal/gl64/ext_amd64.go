@@ -31,7 +31,7 @@ func mulExtAVX512(res, a, b *K, n int)
 func innerExtAVX512(acc *[3][lanes512]uint64, a, b *K, n int)
 
 //go:noescape
-func productEvalsAVX512(acc *[maxEvals][3][lanes512]uint64, vd *[maxFactors][4][lanes512]uint64, tables *[2 * maxFactors]*K, m, evals, n int)
+func productEvalsAVX512(acc *[MaxEvals][3][lanes512]uint64, vd *[MaxFactors][4][lanes512]uint64, tables *[2 * MaxFactors]*K, m, evals, n int)
 
 //go:noescape
 func scalarMulExtAVX2(res, a *K, s0, s1, s1x7 uint64, n int)
@@ -46,7 +46,7 @@ func mulExtAVX2(res, a, b *K, n int)
 func innerExtAVX2(acc *[3][lanes256]uint64, a, b *K, n int)
 
 //go:noescape
-func productEvalsAVX2(acc *[maxEvals][3][lanes256]uint64, vd *[maxFactors][4][lanes256]uint64, tables *[2 * maxFactors]*K, m, evals, n int)
+func productEvalsAVX2(acc *[MaxEvals][3][lanes256]uint64, vd *[MaxFactors][4][lanes256]uint64, tables *[2 * MaxFactors]*K, m, evals, n int)
 
 const (
 	interleaved512 = lanes512 / 2 // elements per vector of words
@@ -165,17 +165,17 @@ func productEvals512(acc []K, lo, hi [][]K) {
 		return
 	}
 	n := len(lo[0]) &^ (split512 - 1)
-	if n == 0 || m > maxFactors || len(acc) > maxEvals {
+	if n == 0 || m > MaxFactors || len(acc) > MaxEvals {
 		extProductEvalsGeneric(acc, lo, hi)
 		return
 	}
 	var (
-		terms  [maxEvals][3][lanes512]uint64
-		vd     [maxFactors][4][lanes512]uint64
-		tables [2 * maxFactors]*K
+		terms  [MaxEvals][3][lanes512]uint64
+		vd     [MaxFactors][4][lanes512]uint64
+		tables [2 * MaxFactors]*K
 	)
 	for j := range m {
-		tables[j], tables[maxFactors+j] = &lo[j][0], &hi[j][0]
+		tables[j], tables[MaxFactors+j] = &lo[j][0], &hi[j][0]
 	}
 	productEvalsAVX512(&terms, &vd, &tables, m, len(acc), n)
 	for t := range acc {
@@ -215,7 +215,7 @@ func productEvalsTail(acc []K, lo, hi [][]K, n int) {
 	if n == len(lo[0]) {
 		return
 	}
-	var tl, th [maxFactors][]K
+	var tl, th [MaxFactors][]K
 	for j := range lo {
 		tl[j], th[j] = lo[j][n:], hi[j][n:]
 	}
@@ -292,17 +292,17 @@ func productEvals256(acc []K, lo, hi [][]K) {
 		return
 	}
 	n := len(lo[0]) &^ (split256 - 1)
-	if n == 0 || m > maxFactors || len(acc) > maxEvals {
+	if n == 0 || m > MaxFactors || len(acc) > MaxEvals {
 		extProductEvalsGeneric(acc, lo, hi)
 		return
 	}
 	var (
-		terms  [maxEvals][3][lanes256]uint64
-		vd     [maxFactors][4][lanes256]uint64
-		tables [2 * maxFactors]*K
+		terms  [MaxEvals][3][lanes256]uint64
+		vd     [MaxFactors][4][lanes256]uint64
+		tables [2 * MaxFactors]*K
 	)
 	for j := range m {
-		tables[j], tables[maxFactors+j] = &lo[j][0], &hi[j][0]
+		tables[j], tables[MaxFactors+j] = &lo[j][0], &hi[j][0]
 	}
 	productEvalsAVX2(&terms, &vd, &tables, m, len(acc), n)
 	for t := range acc {

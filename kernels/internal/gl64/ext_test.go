@@ -9,7 +9,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
-	"github.com/ssprove/ssprove/kernels/internal/gltest"
+	"github.com/ssprove/ssprove/internal/gltest"
 )
 
 // extLengths covers every tail of the 4- and 8-element blocks of the K loops,
@@ -124,12 +124,12 @@ func TestExtProductEvals(t *testing.T) {
 	}
 	vs := kernelsOf(t, ExtVectors)
 	for _, n := range ns {
-		for m := 0; m <= maxFactors+1; m++ {
+		for m := 0; m <= MaxFactors; m++ {
 			lo, hi := make([][]K, m), make([][]K, m)
 			for j := range m {
 				lo[j], hi[j] = randK(r, n), randK(r, n)
 			}
-			for evals := 0; evals <= maxEvals+1; evals++ {
+			for evals := 0; evals <= MaxEvals; evals++ {
 				start := randK(r, evals)
 				want := productEvalsDirect(start, lo, hi)
 				for b, v := range vs {

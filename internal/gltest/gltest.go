@@ -1,4 +1,4 @@
-// Package gltest holds what the kernel packages' tests share: turning fuzz
+// Package gltest holds what the kernel and fold packages' tests share: turning fuzz
 // input into field elements and running a test on every backend.
 package gltest
 
