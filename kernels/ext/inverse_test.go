@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ssprove/ssprove/kernels/field"
 	"github.com/ssprove/ssprove/internal/gltest"
+	"github.com/ssprove/ssprove/kernels/field"
 )
 
 func TestBatchInverse(t *testing.T) {

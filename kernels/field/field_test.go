@@ -12,8 +12,8 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/kernels/internal/gl64"
 	"github.com/ssprove/ssprove/internal/gltest"
+	"github.com/ssprove/ssprove/kernels/internal/gl64"
 )
 
 const q = 0xFFFF_FFFF_0000_0001
