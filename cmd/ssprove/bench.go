@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,6 +12,15 @@ import (
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/bench"
 )
+
+// benchmarks are the kernel families bench times, by name.
+var benchmarks = map[string]func(context.Context, bench.Config) ([]bench.Result, error){
+	"ntt": bench.NTT, "field": bench.Field, "commit": bench.Commit,
+	"sumcheck": bench.SumCheck, "lookup": bench.Lookup,
+}
+
+// benchNames lists them in the order the help gives them.
+var benchNames = []string{"ntt", "field", "commit", "sumcheck", "lookup"}
 
 func newBench() *cobra.Command {
 	var (
@@ -19,7 +30,7 @@ func newBench() *cobra.Command {
 		markdown bool
 	)
 	cmd := &cobra.Command{
-		Use:   "bench {ntt|field|commit}",
+		Use:   "bench {ntt|field|commit|sumcheck|lookup}",
 		Short: "Time the kernels on each backend against gnark-crypto in the same run",
 		Long: `bench times a kernel family on every available backend (or only the one named
 with --accel) and gnark-crypto on the same random input, and prints time,
@@ -35,13 +46,18 @@ median of --rounds interleaved rounds.
          2^log-size bits against gnark-crypto's Goldilocks ring-SIS hash of
          as many elements, and of 2^log-size witness values one column each
          (Neo's embedding): 54-digit values against bits, the pay-per-bit
-         ratio`,
+         ratio
+  sumcheck the sum-check prover for a degree-3 product of three tables over
+         K of 2^log-size entries against a plain single-goroutine loop
+  lookup the logUp-GKR prover: 2^log-size lookups into the 16-bit range
+         table, and memory checking of 2^log-size operations on 2^16 cells,
+         against the portable backend`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("bench needs one of: ntt, field, commit")
+				return usagef("bench needs one of: %s", strings.Join(benchNames, ", "))
 			}
-			if args[0] != "ntt" && args[0] != "field" && args[0] != "commit" {
-				return usagef("unknown benchmark %q (want ntt, field or commit)", args[0])
+			if !slices.Contains(benchNames, args[0]) {
+				return usagef("unknown benchmark %q (want one of %s)", args[0], strings.Join(benchNames, ", "))
 			}
 			if logSize < 0 || logSize > bench.MaxLogSize {
 				return usagef("--log-size %d out of range 0…%d", logSize, bench.MaxLogSize)
@@ -63,9 +79,7 @@ median of --rounds interleaved rounds.
 				}
 				cfg.Backends = []accel.Backend{b}
 			}
-			run := map[string]func(context.Context, bench.Config) ([]bench.Result, error){
-				"ntt": bench.NTT, "field": bench.Field, "commit": bench.Commit,
-			}[args[0]]
+			run := benchmarks[args[0]]
 			res, err := run(cmd.Context(), cfg)
 			if err != nil {
 				return fmt.Errorf("bench %s: %w", args[0], err)

@@ -13,6 +13,9 @@ import (
 	"github.com/ssprove/ssprove/accel"
 )
 
+// nightstream holds the R1CS instances and IVC chains exported by Nightstream.
+const nightstream = "../../../shared/testdata/nightstream/"
+
 // i32wasm is a spec-suite module exporting add, div_s and the other i32 operators.
 const i32wasm = "../../../shared/testdata/wasm-spec/json/i32.0.wasm"
 
@@ -55,6 +58,14 @@ func TestExitCodes(t *testing.T) {
 		{"run bad engine", []string{"wasm", "run", "--engine", "v8", i32wasm, "add"}, 2, "", `unknown --engine "v8"`},
 		{"run trace wazero", []string{"wasm", "run", "--engine", "wazero", "--trace", "x.csv", i32wasm, "add", "1", "2"}, 2, "", "--trace needs --engine interp"},
 		{"spectest without dir", []string{"wasm", "spectest"}, 2, "", "spectest needs one directory"},
+		{"bench sumcheck tiny", []string{"bench", "sumcheck", "--log-size", "4", "--rounds", "1", "--min-time", "1ms"}, 0, "plain Go loop", ""},
+		{"bench lookup tiny", []string{"--accel=go", "bench", "lookup", "--log-size", "4", "--rounds", "1", "--min-time", "1ms"}, 0, "memory checking: 2^4 ops", ""},
+		{"ccs check r1cs", []string{"ccs", "check", nightstream + "poseidon2_ic_circuit_batch_1.json"}, 0, "344 constraints × 353 variables", ""},
+		{"ccs check chain", []string{"ccs", "check", nightstream + "test_starstream_tx_export_valid.json"}, 0, "links: satisfied", ""},
+		{"ccs check failing chain", []string{"ccs", "check", nightstream + "test_starstream_tx_export_invalid.json"}, 1, "step 2 YieldResume { utxo_id: 300, output: 42 }: constraint 26 fails", "1 of 4 checks fail"},
+		{"ccs check missing file", []string{"ccs", "check", "no/such.json"}, 1, "", "no/such.json"},
+		{"ccs check not json", []string{"ccs", "check", i32wasm}, 1, "", "i32.0.wasm"},
+		{"ccs check without file", []string{"ccs", "check"}, 2, "", "want 1 argument(s), got 0"},
 		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
 	}
 	for _, tt := range tests {

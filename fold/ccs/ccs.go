@@ -201,9 +201,10 @@ func (c *CCS) Check(z []goldilocks.Element) error {
 // Digest identifies a CCS: a Poseidon2 hash of its canonical encoding.
 type Digest [4]goldilocks.Element
 
-// String returns the digest's four words in decimal.
+// String returns the digest as 64 hexadecimal digits, its four canonical
+// words in order, each most significant digit first.
 func (d Digest) String() string {
-	return fmt.Sprintf("[%s %s %s %s]", d[0].String(), d[1].String(), d[2].String(), d[3].String())
+	return fmt.Sprintf("%016x%016x%016x%016x", d[0].Uint64(), d[1].Uint64(), d[2].Uint64(), d[3].Uint64())
 }
 
 // Digest returns the hash of c's dimensions, every matrix's entries in
