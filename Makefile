@@ -14,14 +14,20 @@ build:
 	$(GO) build -o $(BIN) ./cmd/ssprove
 
 # The machine and its backends; the DEX scenario executed on a fresh ledger (both
-# engines, compared); then, until transactions are proven, the kernels measured
-# against gnark-crypto at a size that finishes in seconds.
+# engines, compared); the Nightstream constraint systems checked; then, until
+# transactions are proven, the kernels and the sum-check and logUp provers
+# measured against their references at sizes that finish in seconds.
+NIGHTSTREAM := ../shared/testdata/nightstream
 run: build
 	./$(BIN) info
 	scripts/scenario.sh ./$(BIN) examples/dex
+	./$(BIN) ccs check $(NIGHTSTREAM)/poseidon2_ic_circuit_batch_10.json
+	./$(BIN) ccs check $(NIGHTSTREAM)/test_starstream_tx_export_valid.json
 	./$(BIN) bench ntt --log-size 16 --rounds 3
 	./$(BIN) bench field --log-size 16 --rounds 3
 	./$(BIN) bench commit --log-size 14 --rounds 3
+	./$(BIN) bench sumcheck --log-size 16 --rounds 3
+	./$(BIN) bench lookup --log-size 14 --rounds 3
 
 test: unit purego lint test-arm64
 
@@ -47,7 +53,7 @@ test-arm64:
 # Kernel benchmarks; compare runs with benchstat.
 bench:
 	mkdir -p bench/out
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./kernels/... | tee bench/out/bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./kernels/... ./fold/... | tee bench/out/bench.txt
 
 # A short fuzzing pass over every fuzz target.
 FUZZTIME ?= 20s
