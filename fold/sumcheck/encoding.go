@@ -24,7 +24,8 @@ const maxRoundEvals = MaxDegree + 1
 //
 // An element of K is A0 then A1, each a canonical word (below q) in 8 bytes.
 // Rounds carry their own counts so that every Proof within the bounds, well
-// formed for Verify or not, encodes and decodes to itself.
+// formed for Verify or not, encodes and decodes to an equal one (a nil slice
+// decodes as an empty one).
 
 // AppendBinary appends the encoding of p to b (encoding.BinaryAppender).
 // It fails, wrapping ErrEncoding and returning b as it was, when p exceeds

@@ -1,6 +1,8 @@
 package sumcheck
 
 import (
+	"slices"
+
 	"github.com/ssprove/ssprove/internal/parallel"
 	"github.com/ssprove/ssprove/kernels/ext"
 )
@@ -40,7 +42,9 @@ type part struct {
 }
 
 func newProver(g Composition, d int, tables [][]K) *prover {
-	p := &prover{g: g, d: d, tables: tables}
+	// A copy of the slice headers: binding shortens them, and the caller's
+	// own headers should keep describing the (consumed) tables it passed.
+	p := &prover{g: g, d: d, tables: slices.Clone(tables)}
 	if prod, ok := products(g); ok {
 		for _, t := range prod.Terms {
 			if len(t.Factors) == 0 {

@@ -13,9 +13,15 @@ import (
 // K is the sum-check extension field F_q[u]/(u² − 7).
 type K = ext.K
 
-// MaxDegree is the highest degree of g in any one variable that Prove and
-// Verify accept: 8, what the CCS and range-check polynomials of folding need.
+// MaxDegree is the highest total degree of g that Prove and Verify accept: 8,
+// what the CCS and range-check polynomials of folding need. A round
+// polynomial then has MaxDegree+1 evaluations, which the ProductEvals kernel
+// must be able to produce in one call.
 const MaxDegree = 8
+
+// The kernel's bounds cover MaxDegree; this fails to compile otherwise.
+var _ [ext.MaxEvals - (MaxDegree + 1)]struct{}
+var _ [ext.MaxFactors - MaxDegree]struct{}
 
 // MaxRounds is the most variables a sum-check here runs over (tables of up
 // to 2^32 entries, mle.MaxVars).
@@ -160,7 +166,8 @@ func absorbStatement(tr *transcript.Transcript, numVars, n, d int, claim K) {
 }
 
 // Prove proves Σ_x g(P(x)) = claim over the transcript, binding the tables in
-// place (they are consumed), and returns the proof and the point r. Variable
+// place (their contents are consumed; the caller's slice headers are left
+// as they were), and returns the proof and the point r. Variable
 // 0 (the most significant index bit) is bound first. It fails with ErrClaim
 // when the tables do not sum to claim and with ErrShape on malformed input:
 // no tables, a count other than g.NumPolys(), lengths that differ or are not
@@ -220,9 +227,16 @@ func Prove(ctx context.Context, tr *transcript.Transcript, claim K, g Compositio
 	}
 	p.finish(proof.Evals, bind)
 	if numVars == 0 {
-		if v := g.Evaluate(proof.Evals); !v.Equal(&claim) {
+		cur = claim
+	}
+	// The verifier's last check: with no rounds it is the claim itself;
+	// otherwise it catches a g whose degree exceeds Degree() in the last
+	// round, which no earlier round can.
+	if v := g.Evaluate(proof.Evals); !v.Equal(&cur) {
+		if numVars == 0 {
 			return nil, nil, fmt.Errorf("sumcheck: Prove: g of the tables is %s, the claim is %s: %w", v.String(), claim.String(), ErrClaim)
 		}
+		return nil, nil, fmt.Errorf("sumcheck: Prove: g(Evals) = %s, the last round gives %s: g has a degree above its Degree() %d: %w", v.String(), cur.String(), d, ErrShape)
 	}
 	tr.AppendExt(labelEvals, proof.Evals...)
 	return proof, point, nil
