@@ -47,6 +47,34 @@ func BenchmarkInnerProduct(b *testing.B) {
 	})
 }
 
+// BenchmarkMulAddBase adds a multiple of a column over F into a vector of K,
+// a logUp leaf-denominator pass.
+func BenchmarkMulAddBase(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	y, x := randK(r, benchN), baseOf(randK(r, benchN))
+	s := randK(r, 1)[0]
+	benchBackends(b, func(b *testing.B) {
+		for b.Loop() {
+			if err := MulAddBase(y, s, x); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkInnerBase evaluates a column over F at the point of an eq table.
+func BenchmarkInnerBase(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	eq, x := randK(r, benchN), baseOf(randK(r, benchN))
+	benchBackends(b, func(b *testing.B) {
+		for b.Loop() {
+			if _, err := InnerBase(eq, x); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkBind binds the same table repeatedly: the values drift, the work
 // per call does not.
 func BenchmarkBind(b *testing.B) {

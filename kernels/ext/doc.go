@@ -2,6 +2,9 @@
 // the quadratic extension of Goldilocks the sum-checks run over, and the two
 // loops sum-check provers spend their time in: binding a variable of a
 // multilinear table and evaluating a round polynomial of a product of tables.
+// Two loops mix K with the base field F, for tables of F weighted by K
+// (logUp fingerprints, evaluations of F columns at a K point): MulAddBase and
+// InnerBase.
 //
 // Vectors are []K with K = gnark-crypto's extensions.E2, whose values these
 // functions reproduce exactly. Each call runs on the backend accel.Selected

@@ -11,6 +11,9 @@ import (
 // K is an element of F_q[u]/(u² − 7), A0 + A1·u.
 type K = gl64.K
 
+// F is the base field F_q, K's coefficients: goldilocks.Element.
+type F = gl64.E
+
 // ErrLength is wrapped by every error about vectors of mismatched lengths.
 var ErrLength = errors.New("ext: vector lengths differ")
 
@@ -20,7 +23,7 @@ const MaxFactors = gl64.MaxFactors
 
 // MaxEvals is the most round-polynomial evaluations ProductEvals computes in
 // one call: degree 8, the highest the folding polynomials need, plus one.
-const MaxEvals = 9
+const MaxEvals = gl64.MaxEvals
 
 // Add sets res[i] = a[i] + b[i].
 func Add(res, a, b []K) error {
@@ -127,6 +130,34 @@ func ProductEvals(acc []K, lo, hi [][]K) error {
 	}
 	v.ProductEvals(acc, lo, hi)
 	return nil
+}
+
+// MulAddBase sets y[i] += s · x[i] for x over the base field: two base
+// products per element rather than a K product's three, as when a prover
+// adds γ^k times a column of F into a vector of K.
+func MulAddBase(y []K, s K, x []F) error {
+	if err := sameLength("MulAddBase", "y", len(y), "x", len(x)); err != nil {
+		return err
+	}
+	v, err := vectors("MulAddBase")
+	if err != nil {
+		return err
+	}
+	v.MulAddBase(y, s, x)
+	return nil
+}
+
+// InnerBase returns Σ a[i] · b[i] for b over the base field, two base products
+// per element: the evaluation of a column of F at the point of an eq table a.
+func InnerBase(a []K, b []F) (K, error) {
+	if err := sameLength("InnerBase", "a", len(a), "b", len(b)); err != nil {
+		return K{}, err
+	}
+	v, err := vectors("InnerBase")
+	if err != nil {
+		return K{}, err
+	}
+	return v.InnerBase(a, b), nil
 }
 
 // vectors returns the K loops of the selected backend.

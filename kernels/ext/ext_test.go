@@ -15,7 +15,7 @@ const q = 0xFFFF_FFFF_0000_0001
 // blocks, and sizes far past any unrolling.
 func lengths() []int {
 	var ns []int
-	for n := range 34 {
+	for n := range 41 {
 		ns = append(ns, n)
 	}
 	return append(ns, 64, 100, 1000, 4097)
@@ -98,6 +98,57 @@ func checkAll(t *testing.T, n int, x, y []K, s K) {
 	if g, err := InnerProduct(x, y); err != nil || g != inner {
 		t.Fatalf("n=%d: InnerProduct = %v, %v; want %v", n, g, err, inner)
 	}
+	checkBase(t, n, x, baseOf(y), s)
+}
+
+// baseOf returns the A0 words of v, a vector over F with randK's edge words.
+func baseOf(v []K) []F {
+	b := make([]F, len(v))
+	for i := range v {
+		b[i] = v[i].A0
+	}
+	return b
+}
+
+// checkBase runs MulAddBase and InnerBase on x, b and s and compares them
+// with gnark-crypto's E2.MulByElement.
+func checkBase(t *testing.T, n int, x []K, b []F, s K) {
+	t.Helper()
+	want := make([]K, n)
+	var inner, p K
+	for i := range x {
+		want[i].MulByElement(&s, &b[i]).Add(&want[i], &x[i])
+		inner.Add(&inner, p.MulByElement(&x[i], &b[i]))
+	}
+	got := slices.Clone(x)
+	if err := MulAddBase(got, s, b); err != nil || !slices.Equal(got, want) {
+		t.Fatalf("n=%d: MulAddBase differs from y + s·x (err %v)", n, err)
+	}
+	if g, err := InnerBase(x, b); err != nil || g != inner {
+		t.Fatalf("n=%d: InnerBase = %v, %v; want %v", n, g, err, inner)
+	}
+}
+
+// TestBaseEdges runs the mixed functions with every lane of the base vector
+// holding one edge word, on K vectors of random and of the largest words.
+func TestBaseEdges(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for _, n := range []int{4, 8, 21, 64} {
+			largest := make([]K, n)
+			for i := range largest {
+				largest[i].A0[0], largest[i].A1[0] = q-1, q-1
+			}
+			for _, w := range []uint64{0, 1, q - 1, q - 2, 1<<32 - 1, 1 << 32, 1 << 63, 1<<61 - 1} {
+				b := make([]F, n)
+				for i := range b {
+					b[i][0] = w
+				}
+				checkBase(t, n, randK(r, n), b, randK(r, 1)[0])
+				checkBase(t, n, largest, b, K{A0: F{q - 1}, A1: F{w}})
+			}
+		}
+	})
 }
 
 // TestProductEvals checks the degree-3 round polynomial of a product of
@@ -151,6 +202,8 @@ func TestLengthErrors(t *testing.T) {
 		{"Mul", Mul(a, b, c)},
 		{"ScalarMul", ScalarMul(a, c, K{})},
 		{"Bind", Bind(a, c, K{})},
+		{"MulAddBase", MulAddBase(a, K{}, baseOf(c))},
+		{"MulAddBase shorter x", MulAddBase(c, K{}, baseOf(a))},
 		{"BatchInverse", BatchInverse(a, c)},
 		{"ProductEvals lo hi", ProductEvals(a[:2], [][]K{a, b}, [][]K{a})},
 		{"ProductEvals lo[1]", ProductEvals(a[:2], [][]K{a, c}, [][]K{a, b})},
@@ -166,11 +219,14 @@ func TestLengthErrors(t *testing.T) {
 	if _, err := InnerProduct(a, c); !errors.Is(err, ErrLength) {
 		t.Errorf("InnerProduct: error %v, want ErrLength", err)
 	}
+	if _, err := InnerBase(a, baseOf(c)); !errors.Is(err, ErrLength) {
+		t.Errorf("InnerBase: error %v, want ErrLength", err)
+	}
 	if _, err := FracSum(a, c); !errors.Is(err, ErrLength) {
 		t.Errorf("FracSum: error %v, want ErrLength", err)
 	}
 	// Nil and empty vectors are valid everywhere.
-	if err := errors.Join(Add(nil, nil, nil), Mul(nil, []K{}, nil), Bind(nil, nil, K{}),
+	if err := errors.Join(Add(nil, nil, nil), Mul(nil, []K{}, nil), Bind(nil, nil, K{}), MulAddBase(nil, K{}, []F{}),
 		ProductEvals(nil, nil, nil), ProductEvals(make([]K, MaxEvals), [][]K{nil}, [][]K{{}})); err != nil {
 		t.Errorf("empty vectors: %v", err)
 	}

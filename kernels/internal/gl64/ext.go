@@ -27,6 +27,12 @@ type ExtVector struct {
 	// of a sum-check round polynomial of a product of len(lo) ≤ MaxFactors
 	// tables, with len(acc) ≤ MaxEvals.
 	ProductEvals func(acc []K, lo, hi [][]K)
+
+	// The mixed loops take their second vector over the base field: each
+	// element costs two base products, s.A0·x[i] and s.A1·x[i], instead of
+	// a K product's three.
+	MulAddBase func(y []K, s K, x []E) // y[i] += s · x[i]
+	InnerBase  func(a []K, b []E) K    // Σ a[i] · b[i]
 }
 
 // MaxFactors and MaxEvals bound the factors and evaluations of one
@@ -55,6 +61,8 @@ var ExtGeneric = ExtVector{
 	Inner:        extInnerGeneric,
 	Bind:         extBindGeneric,
 	ProductEvals: extProductEvalsGeneric,
+	MulAddBase:   extMulAddBaseGeneric,
+	InnerBase:    extInnerBaseGeneric,
 }
 
 // The portable loops work on the words with this package's scalar
@@ -156,4 +164,20 @@ func extProductEvalsGeneric(acc []K, lo, hi [][]K) {
 			acc[t] = kAdd(acc[t], p)
 		}
 	}
+}
+
+func extMulAddBaseGeneric(y []K, s K, x []E) {
+	for i := range y {
+		y[i].A0[0] = Add(y[i].A0[0], Mul(s.A0[0], x[i][0]))
+		y[i].A1[0] = Add(y[i].A1[0], Mul(s.A1[0], x[i][0]))
+	}
+}
+
+func extInnerBaseGeneric(a []K, b []E) K {
+	var acc0, acc1 uint64
+	for i := range a {
+		acc0 = Add(acc0, Mul(a[i].A0[0], b[i][0]))
+		acc1 = Add(acc1, Mul(a[i].A1[0], b[i][0]))
+	}
+	return K{A0: E{acc0}, A1: E{acc1}}
 }

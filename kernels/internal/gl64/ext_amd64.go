@@ -13,10 +13,13 @@ import (
 // The assembly K loops take n > 0, a multiple of their block: one vector of
 // words for the interleaved loops (ScalarMul, Bind: 4 elements in AVX-512, 2
 // in AVX2), two vectors for the split ones (Mul, Inner, ProductEvals: 8 and
-// 4). The adapters below hand them the largest such prefix and finish with
-// the portable loops. Add, Sub and Sum are word by word, so they run the
-// base-field loops on the words of the vectors. Inner and ProductEvals leave
-// lane sums of Karatsuba terms (see ext_amd64.h), combined here.
+// 4) and for the mixed ones (MulAddBase, InnerBase: one vector of base words,
+// each duplicated into both words of its element, makes two). The adapters
+// below hand them the largest such prefix and finish with the portable
+// loops. Add, Sub and Sum are word by word, so they run the base-field loops
+// on the words of the vectors. Inner and ProductEvals leave lane sums of
+// Karatsuba terms (see ext_amd64.h), combined here; InnerBase leaves A0 sums
+// in the even lanes and A1 sums in the odd ones, as Sum does.
 
 //go:noescape
 func scalarMulExtAVX512(res, a *K, s0, s1, s1x7 uint64, n int)
@@ -34,6 +37,12 @@ func innerExtAVX512(acc *[3][lanes512]uint64, a, b *K, n int)
 func productEvalsAVX512(acc *[MaxEvals][3][lanes512]uint64, vd *[MaxFactors][4][lanes512]uint64, tables *[2 * MaxFactors]*K, m, evals, n int)
 
 //go:noescape
+func mulAddBaseAVX512(y *K, x *E, s0, s1 uint64, n int)
+
+//go:noescape
+func innerBaseAVX512(acc *[lanes512]uint64, a *K, b *E, n int)
+
+//go:noescape
 func scalarMulExtAVX2(res, a *K, s0, s1, s1x7 uint64, n int)
 
 //go:noescape
@@ -47,6 +56,12 @@ func innerExtAVX2(acc *[3][lanes256]uint64, a, b *K, n int)
 
 //go:noescape
 func productEvalsAVX2(acc *[MaxEvals][3][lanes256]uint64, vd *[MaxFactors][4][lanes256]uint64, tables *[2 * MaxFactors]*K, m, evals, n int)
+
+//go:noescape
+func mulAddBaseAVX2(y *K, x *E, s0, s1 uint64, n int)
+
+//go:noescape
+func innerBaseAVX2(acc *[lanes256]uint64, a *K, b *E, n int)
 
 const (
 	interleaved512 = lanes512 / 2 // elements per vector of words
@@ -74,6 +89,8 @@ var extAVX512 = ExtVector{
 	Inner:        innerExt512,
 	Bind:         bindExt512,
 	ProductEvals: productEvals512,
+	MulAddBase:   mulAddBase512,
+	InnerBase:    innerBase512,
 }
 
 // words returns the 2·len(v) words of v, A0 and A1 of each element in turn.
@@ -184,6 +201,25 @@ func productEvals512(acc []K, lo, hi [][]K) {
 	productEvalsTail(acc, lo, hi, n)
 }
 
+func mulAddBase512(y []K, s K, x []E) {
+	n := len(y) &^ (split512 - 1)
+	if n > 0 {
+		mulAddBaseAVX512(&y[0], &x[0], s.A0[0], s.A1[0], n)
+	}
+	extMulAddBaseGeneric(y[n:], s, x[n:])
+}
+
+func innerBase512(a []K, b []E) K {
+	n := len(a) &^ (split512 - 1)
+	acc := extInnerBaseGeneric(a[n:], b[n:])
+	if n > 0 {
+		var l [lanes512]uint64
+		innerBaseAVX512(&l, &a[0], &b[0], n)
+		acc = foldExtLanes(acc, l[:])
+	}
+	return acc
+}
+
 // karatsuba folds the lane sums of the Karatsuba terms p0 = Σ a0·b0,
 // p1 = Σ a1·b1 and p2 = Σ (a0 + a1)(b0 + b1) into Σ a·b = p0 + 7·p1 +
 // (p2 − p0 − p1)·u.
@@ -231,6 +267,8 @@ var extAVX2 = ExtVector{
 	Inner:        innerExt256,
 	Bind:         bindExt256,
 	ProductEvals: productEvals256,
+	MulAddBase:   mulAddBase256,
+	InnerBase:    innerBase256,
 }
 
 func sumExt256(a []K) K {
@@ -309,4 +347,23 @@ func productEvals256(acc []K, lo, hi [][]K) {
 		acc[t] = kAdd(acc[t], karatsuba(terms[t][0][:], terms[t][1][:], terms[t][2][:]))
 	}
 	productEvalsTail(acc, lo, hi, n)
+}
+
+func mulAddBase256(y []K, s K, x []E) {
+	n := len(y) &^ (split256 - 1)
+	if n > 0 {
+		mulAddBaseAVX2(&y[0], &x[0], s.A0[0], s.A1[0], n)
+	}
+	extMulAddBaseGeneric(y[n:], s, x[n:])
+}
+
+func innerBase256(a []K, b []E) K {
+	n := len(a) &^ (split256 - 1)
+	acc := extInnerBaseGeneric(a[n:], b[n:])
+	if n > 0 {
+		var l [lanes256]uint64
+		innerBaseAVX2(&l, &a[0], &b[0], n)
+		acc = foldExtLanes(acc, l[:])
+	}
+	return acc
 }

@@ -440,3 +440,164 @@ next:
 	JLT  block
 	VZEROUPPER
 	RET
+
+// The mixed kernels take x over F, one word per element, against a vector of
+// K in the interleaved layout. Duplicating each word of x into both words of
+// its element lets one Montgomery product per vector of K give s0·x and s1·x
+// (or a0·b and a1·b) side by side, already interleaved: a block of 8 elements
+// (4 in AVX2) is one vector of x permuted into two vectors, and nothing needs
+// to be split or merged. The permutes read x straight from memory. AX is the
+// byte offset in x, so AX*2 is the one in the vector of K, and BX is the end.
+
+// Loads the permutations of DUPK512: Z18 = 0 0 1 1 2 2 3 3 and Z19 = 4 4 5 5
+// 6 6 7 7, zero-extended from the bytes of an immediate; CX scratch.
+#define DUPIDX512 \
+	MOVQ      $0x0303020201010000, CX \
+	VMOVQ     CX, X18                 \
+	VPMOVZXBQ X18, Z18                \
+	MOVQ      $0x0707060605050404, CX \
+	VMOVQ     CX, X19                 \
+	VPMOVZXBQ X19, Z19
+
+// func mulAddBaseAVX512(y *K, x *E, s0, s1 uint64, n int)
+//
+// Z16 holds s0 in the even lanes and s1 in the odd ones, Z17 its high halves.
+TEXT ·mulAddBaseAVX512(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+32(FP), BX
+	SHLQ $3, BX
+	GL512_CONSTS(AX)
+	DUPIDX512
+	MOVQ         s0+16(FP), CX
+	VPBROADCASTQ CX, Z16
+	MOVQ         $0xAA, CX
+	KMOVW        CX, K1
+	MOVQ         s1+24(FP), CX
+	VPBROADCASTQ CX, K1, Z16
+	GL512_MUL_HI(Z16, Z17)
+	XORQ         AX, AX
+
+loop:
+	VPERMQ    (SI)(AX*1), Z18, Z0
+	VPERMQ    (SI)(AX*1), Z19, Z1
+	GL512_MULH(Z0, Z16, Z17, Z2, Z4, Z5, Z6, Z7)
+	GL512_MULH(Z1, Z16, Z17, Z3, Z8, Z9, Z10, Z11)
+	VMOVDQU64 (DI)(AX*2), Z12
+	VMOVDQU64 64(DI)(AX*2), Z13
+	GL512_ADD(Z12, Z2, Z12, Z4)
+	GL512_ADD(Z13, Z3, Z13, Z8)
+	VMOVDQU64 Z12, (DI)(AX*2)
+	VMOVDQU64 Z13, 64(DI)(AX*2)
+	ADDQ      $64, AX
+	CMPQ      AX, BX
+	JLT       loop
+	VZEROUPPER
+	RET
+
+// func innerBaseAVX512(acc *[8]uint64, a *K, b *E, n int)
+//
+// acc receives lane sums: Σ a0·b in the even lanes, Σ a1·b in the odd ones.
+// The two vectors of a block add into separate accumulators, folded at the end.
+TEXT ·innerBaseAVX512(SB), NOSPLIT, $0-32
+	MOVQ acc+0(FP), DI
+	MOVQ a+8(FP), DX
+	MOVQ b+16(FP), SI
+	MOVQ n+24(FP), BX
+	SHLQ $3, BX
+	GL512_CONSTS(AX)
+	DUPIDX512
+	VPXORQ Z20, Z20, Z20
+	VPXORQ Z21, Z21, Z21
+	XORQ   AX, AX
+
+loop:
+	VPERMQ    (SI)(AX*1), Z18, Z0
+	VPERMQ    (SI)(AX*1), Z19, Z1
+	GL512_MUL_HI(Z0, Z2)
+	GL512_MUL_HI(Z1, Z3)
+	VMOVDQU64 (DX)(AX*2), Z12
+	VMOVDQU64 64(DX)(AX*2), Z13
+	GL512_MULH(Z12, Z0, Z2, Z4, Z6, Z7, Z8, Z9)
+	GL512_MULH(Z13, Z1, Z3, Z5, Z10, Z11, Z14, Z15)
+	GL512_ADD(Z20, Z4, Z20, Z6)
+	GL512_ADD(Z21, Z5, Z21, Z10)
+	ADDQ      $64, AX
+	CMPQ      AX, BX
+	JLT       loop
+	GL512_ADD(Z20, Z21, Z20, Z4)
+	VMOVDQU64 Z20, (DI)
+	VZEROUPPER
+	RET
+
+// The AVX2 forms permute with an immediate: $0x50 picks words 0 0 1 1 and
+// $0xFA words 2 2 3 3 of the 4 at (SI)(AX*1).
+
+// func mulAddBaseAVX2(y *K, x *E, s0, s1 uint64, n int)
+//
+// Y8 holds (s0, s1, s0, s1), Y9 its high halves.
+TEXT ·mulAddBaseAVX2(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+32(FP), BX
+	SHLQ $3, BX
+	GL256_CONSTS(AX)
+	MOVQ         s0+16(FP), CX
+	VMOVQ        CX, X8
+	VPBROADCASTQ X8, Y8
+	MOVQ         s1+24(FP), CX
+	VMOVQ        CX, X10
+	VPBROADCASTQ X10, Y10
+	VPBLENDD     $0xCC, Y10, Y8, Y8
+	GL256_MUL_HI(Y8, Y9)
+	XORQ         AX, AX
+
+loop:
+	VPERMQ  $0x50, (SI)(AX*1), Y0
+	VPERMQ  $0xFA, (SI)(AX*1), Y1
+	GL256_MULH(Y0, Y8, Y9, Y2, Y3, Y4, Y5, Y6)
+	VMOVDQU (DI)(AX*2), Y7
+	GL256_ADD_ACC(Y7, Y2, Y3, Y4, Y5)
+	VMOVDQU Y7, (DI)(AX*2)
+	GL256_MULH(Y1, Y8, Y9, Y2, Y3, Y4, Y5, Y6)
+	VMOVDQU 32(DI)(AX*2), Y7
+	GL256_ADD_ACC(Y7, Y2, Y3, Y4, Y5)
+	VMOVDQU Y7, 32(DI)(AX*2)
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JLT     loop
+	VZEROUPPER
+	RET
+
+// func innerBaseAVX2(acc *[4]uint64, a *K, b *E, n int)
+//
+// innerBaseAVX512 with 4 lanes: accumulators Y10 and Y11.
+TEXT ·innerBaseAVX2(SB), NOSPLIT, $0-32
+	MOVQ acc+0(FP), DI
+	MOVQ a+8(FP), DX
+	MOVQ b+16(FP), SI
+	MOVQ n+24(FP), BX
+	SHLQ $3, BX
+	GL256_CONSTS(AX)
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	XORQ  AX, AX
+
+loop:
+	VPERMQ  $0x50, (SI)(AX*1), Y0
+	VPERMQ  $0xFA, (SI)(AX*1), Y8
+	GL256_MUL_HI(Y0, Y1)
+	VMOVDQU (DX)(AX*2), Y2
+	GL256_MULH(Y2, Y0, Y1, Y3, Y4, Y5, Y6, Y7)
+	GL256_ADD_ACC(Y10, Y3, Y4, Y5, Y6)
+	GL256_MUL_HI(Y8, Y1)
+	VMOVDQU 32(DX)(AX*2), Y2
+	GL256_MULH(Y2, Y8, Y1, Y3, Y4, Y5, Y6, Y7)
+	GL256_ADD_ACC(Y11, Y3, Y4, Y5, Y6)
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JLT     loop
+	GL256_ADD_ACC(Y10, Y11, Y4, Y5, Y6)
+	VMOVDQU Y10, (DI)
+	VZEROUPPER
+	RET

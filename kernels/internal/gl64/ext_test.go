@@ -258,7 +258,87 @@ func checkExt(v *ExtVector, x, y []K, s K) error {
 	if g := v.Inner(x, y); g != inner {
 		return fmt.Errorf("Inner = %v, want %v", g, inner)
 	}
+	return checkBase(v, x, baseOf(y), s)
+}
+
+// baseOf returns the A0 words of v: a vector over F for the mixed loops,
+// with the edge words randK scattered.
+func baseOf(v []K) []E {
+	b := make([]E, len(v))
+	for i := range v {
+		b[i] = v[i].A0
+	}
+	return b
+}
+
+// checkBase runs the mixed loops of v on x, b and s and compares them with
+// gnark-crypto's E2.MulByElement.
+func checkBase(v *ExtVector, x []K, b []E, s K) error {
+	got := slices.Clone(x)
+	v.MulAddBase(got, s, b)
+	var inner, p K
+	for i := range x {
+		p.MulByElement(&s, &b[i])
+		if want := *p.Add(&p, &x[i]); got[i] != want {
+			return fmt.Errorf("MulAddBase: element %d of %d: got %v, want %v", i, len(x), got[i], want)
+		}
+		p.MulByElement(&x[i], &b[i])
+		inner.Add(&inner, &p)
+	}
+	if g := v.InnerBase(x, b); g != inner {
+		return fmt.Errorf("InnerBase = %v, want %v", g, inner)
+	}
 	return nil
+}
+
+// compareBase checks that the mixed loops of v and ref produce the same words.
+func compareBase(v, ref *ExtVector, x []K, b []E, s K) error {
+	got, want := slices.Clone(x), slices.Clone(x)
+	v.MulAddBase(got, s, b)
+	ref.MulAddBase(want, s, b)
+	if err := diffK("MulAddBase against the reference", got, want); err != nil {
+		return err
+	}
+	if g, w := v.InnerBase(x, b), ref.InnerBase(x, b); g != w {
+		return fmt.Errorf("InnerBase = %v, reference %v", g, w)
+	}
+	return nil
+}
+
+// TestExtBaseEdges fills the base vector with one edge word, so every lane of
+// the duplicated words sees it, against random K vectors and against vectors
+// and scalars of the largest words, where every accumulator wraps.
+func TestExtBaseEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for b, v := range kernelsOf(t, ExtVectors) {
+		for _, n := range []int{8, 16, 37, 1 << 10} {
+			largest := make([]K, n)
+			for i := range largest {
+				largest[i] = K{A0: E{Q - 1}, A1: E{Q - 2}}
+			}
+			for _, w := range extEdges {
+				base := make([]E, n)
+				for i := range base {
+					base[i][0] = w
+				}
+				cases := []struct {
+					x []K
+					s K
+				}{
+					{randK(r, n), randK(r, 1)[0]},
+					{largest, K{A0: E{Q - 1}, A1: E{w}}},
+				}
+				for _, c := range cases {
+					if err := compareBase(v, &ExtGeneric, c.x, base, c.s); err != nil {
+						t.Fatalf("%s w=%#x n=%d: %v", b, w, n, err)
+					}
+					if err := checkBase(v, c.x, base, c.s); err != nil {
+						t.Fatalf("%s w=%#x n=%d: %v", b, w, n, err)
+					}
+				}
+			}
+		}
+	}
 }
 
 // compareExt checks that v and ref produce the same words on every loop.
@@ -287,6 +367,9 @@ func compareExt(v, ref *ExtVector, x, y []K, s K) error {
 	}
 	if g, w := v.Inner(x, y), ref.Inner(x, y); g != w {
 		return fmt.Errorf("Inner = %v, reference %v", g, w)
+	}
+	if err := compareBase(v, ref, x, baseOf(y), s); err != nil {
+		return err
 	}
 	for m := 1; m <= 4; m++ {
 		lo, hi := make([][]K, m), make([][]K, m)
