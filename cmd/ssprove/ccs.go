@@ -97,7 +97,7 @@ func checkChain(w io.Writer, name string, r io.Reader) error {
 	}
 	failed := 0
 	for i, s := range chain.Steps {
-		err := s.CCS.Check(s.Z)
+		err := s.Check()
 		if shared {
 			fmt.Fprintf(w, "  step %d %s: %s\n", i, s.Instruction, verdict(err))
 		} else {

@@ -34,7 +34,7 @@ func FuzzReadR1CS(f *testing.F) {
 			return
 		}
 		c := inst.CCS
-		if c.NumConstraints() > len(data) || c.NumVariables() > len(data) {
+		if c.NumConstraints()+c.NumVariables() > len(data)/dimBytes {
 			t.Fatalf("%d×%d from %d bytes", c.NumConstraints(), c.NumVariables(), len(data))
 		}
 		nnz := 0
@@ -57,10 +57,12 @@ func FuzzReadR1CS(f *testing.F) {
 }
 
 // FuzzReadChain is FuzzReadR1CS for chains: a chain that loads has checks
-// that end in a verdict, satisfied, unsatisfied or unlinked, never in a
-// complaint about its own shape.
+// that end in a verdict, satisfied, unsatisfied, unlinked or without a
+// witness, never in a complaint about its own shape.
 func FuzzReadChain(f *testing.F) {
 	fuzzSeeds(f, tinyChain, "test_starstream_tx_export_invalid.json")
+	f.Add([]byte(tinyPublicChain()))
+	f.Add([]byte(bombChain(3, 10)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ReadChain(bytes.NewReader(data))
 		if err != nil {
@@ -69,12 +71,26 @@ func FuzzReadChain(f *testing.F) {
 			}
 			return
 		}
+		// The distinct structures share the budget; each step's public
+		// input and assignment fit its structure.
+		dims := 0
+		seen := map[*CCS]bool{}
 		for i, s := range c.Steps {
-			if s.CCS.NumConstraints() > len(data) || s.CCS.NumVariables() > len(data) || len(s.Z) != s.CCS.NumVariables() {
-				t.Fatalf("step %d: %d×%d with z of %d from %d bytes", i, s.CCS.NumConstraints(), s.CCS.NumVariables(), len(s.Z), len(data))
+			if !seen[s.CCS] {
+				seen[s.CCS] = true
+				dims += s.CCS.NumConstraints() + s.CCS.NumVariables()
+			}
+			if len(s.Public) != s.CCS.NumPublic() || (s.Z != nil && len(s.Z) != s.CCS.NumVariables()) {
+				t.Fatalf("step %d: x of %d and z of %d for %d public among %d variables", i, len(s.Public), len(s.Z), s.CCS.NumPublic(), s.CCS.NumVariables())
 			}
 		}
-		if err := c.Check(); err != nil && !errors.Is(err, ErrUnsatisfied) && !errors.Is(err, ErrLink) {
+		if dims > len(data)/dimBytes {
+			t.Fatalf("%d rows and columns from %d bytes", dims, len(data))
+		}
+		if err := c.CheckLinks(); err != nil && !errors.Is(err, ErrLink) {
+			t.Fatalf("CheckLinks: %v", err)
+		}
+		if err := c.Check(); err != nil && !errors.Is(err, ErrUnsatisfied) && !errors.Is(err, ErrLink) && !errors.Is(err, ErrNoWitness) {
 			t.Fatalf("Check: %v", err)
 		}
 	})

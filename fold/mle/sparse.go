@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math/bits"
 	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -17,8 +18,10 @@ var ErrIndex = errors.New("mle: matrix entry out of range")
 
 // MaxDim is the most rows or columns a sparse matrix may have: the number of
 // entries of the largest table (2^MaxVars), so that every row index of a
-// matrix is a point of some table.
-const MaxDim = 1 << MaxVars
+// matrix is a point of some table. On 32-bit targets, where an int cannot
+// count 2^32, it is the largest power of two an int holds with room to spare,
+// 2^30.
+const MaxDim = 1 << min(MaxVars, bits.UintSize-2)
 
 // Entry is one entry of a sparse matrix: M[Row][Col] = Val.
 type Entry struct {
@@ -45,7 +48,7 @@ type Sparse struct {
 // errors wrapping ErrIndex. entries is not modified.
 func NewSparse(rows, cols int, entries []Entry) (*Sparse, error) {
 	if rows < 0 || cols < 0 || rows > MaxDim || cols > MaxDim {
-		return nil, fmt.Errorf("mle: NewSparse of a %d×%d matrix, each dimension must lie in [0, 2^%d]: %w", rows, cols, MaxVars, ErrIndex)
+		return nil, fmt.Errorf("mle: NewSparse of a %d×%d matrix, each dimension must lie in [0, %d]: %w", rows, cols, MaxDim, ErrIndex)
 	}
 	for k, e := range entries {
 		if e.Row < 0 || e.Row >= rows || e.Col < 0 || e.Col >= cols {
@@ -132,7 +135,9 @@ func (m *Sparse) MulVec(res, z []goldilocks.Element) error {
 
 // MulVecTK sets res = Mᵀ·v over K, res[j] = Σ_i M[i][j]·v[i]: with v the eq
 // table of a point r it gives the evaluations of M̃(r, ·) that folding
-// reduces a CCS claim to. len(res) must be Cols() and len(v) Rows().
+// reduces a CCS claim to. len(res) must be Cols() and len(v) exactly Rows():
+// the eq table of a point, 2^ℓ entries, is passed as v[:Rows()] for a matrix
+// whose rows are not a power of two (the rows beyond are zero).
 func (m *Sparse) MulVecTK(res, v []K) error {
 	if len(res) != m.cols || len(v) != m.rows {
 		return fmt.Errorf("mle: MulVecTK of the transpose of a %d×%d matrix with a vector of %d into %d entries: %w", m.rows, m.cols, len(v), len(res), ErrLength)
