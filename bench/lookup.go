@@ -48,7 +48,7 @@ func Lookup(ctx context.Context, c Config) ([]Result, error) {
 		run  func() error
 	}{
 		{fmt.Sprintf("logUp: 2^%d lookups into a 2^%d table", c.LogSize, rangeBits), func() error {
-			groups, err := lookup.Table("range", [][]goldilocks.Element{inputs}, [][]goldilocks.Element{table})
+			groups, err := lookup.Table("range", 2, [][]goldilocks.Element{inputs}, [][]goldilocks.Element{table})
 			if err != nil {
 				return err
 			}

@@ -35,9 +35,16 @@ var (
 	ErrEncoding   = errors.New("lookup: malformed proof encoding")           // UnmarshalBinary
 )
 
-// Group is one set of logUp leaves: the fractions Num[i] / (α − Σ_k γ^k·Tuple[k][i])
-// for i < 2^ℓ, counted with a minus sign when Neg is set. The statement a
-// proof makes is that the signed sum over all groups is zero.
+// Group is one set of logUp leaves: the fractions Num[i] / (α − φ_i) for
+// i < 2^ℓ, where φ_i = Σ_{k<W} γ^k·Tuple[k][i] + γ^W fingerprints the row's
+// tuple of width W, counted with a minus sign when Neg is set. The statement
+// a proof makes is that the signed sum over all groups is zero.
+//
+// The γ^W term ends every tuple with an implicit 1, so that tuples of
+// different widths never have the same fingerprint: without it (x) and
+// (x, 0) would. Tuples of the same width are told apart only by their
+// entries, which is why every relation in an argument starts its tuples
+// with a tag of its own (see the package documentation).
 type Group struct {
 	Name  string // names the group in errors and claims
 	Num   []F    // numerators; nil means every numerator is 1
@@ -77,9 +84,9 @@ func Shapes(groups []Group) []Shape {
 
 // Claim is an evaluation claim the verifier leaves to its caller: the
 // multilinear extensions of the group's columns take these values at Point.
-// The caller checks them against the columns' commitments (or, for public
-// columns such as fixed tables, by evaluating them: see CheckColumn and
-// CheckRangeColumn).
+// The caller checks them against the columns' commitments, or, for public
+// columns, itself: CheckTuple and CheckNum evaluate a fixed column,
+// CheckConstant checks a constant one (a tag), CheckRange the range table.
 type Claim struct {
 	Group string
 	Point []K
@@ -308,7 +315,8 @@ func line(lo, hi, tau K) K {
 	return d
 }
 
-// fingerprint returns α − Σ_k γ^k·t[k].
+// fingerprint returns the leaf denominator of the tuple t:
+// α − (Σ_{k<W} γ^k·t[k] + γ^W) for W = len(t).
 func fingerprint(alpha, gamma K, t []K) K {
 	var acc, pow, x K
 	acc = alpha
@@ -318,6 +326,7 @@ func fingerprint(alpha, gamma K, t []K) K {
 		acc.Sub(&acc, &x)
 		pow.Mul(&pow, &gamma)
 	}
+	acc.Sub(&acc, &pow)
 	return acc
 }
 

@@ -43,7 +43,7 @@ func statement(rng *rand.Rand, l, m, w int) []Group {
 			inputs[k][i] = table[k][j]
 		}
 	}
-	groups, err := Table("t", inputs, table)
+	groups, err := Table("t", 5, inputs, table)
 	if err != nil {
 		panic(err)
 	}
@@ -508,4 +508,76 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("Verify of a decoded proof: %v, want nil or ErrReject", err)
 		}
 	})
+}
+
+// TestWidthTerminator: tuples of different widths whose entries agree but
+// for trailing zeros are different tuples. Before the fingerprint ended
+// every tuple with γ^W, (5, 9) and (5, 9, 0) had the same one.
+func TestWidthTerminator(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		groups []Group
+	}{
+		{"(5, 9) against (5, 9, 0)", []Group{
+			{Name: "a", Tuple: [][]F{fes(5), fes(9)}},
+			{Name: "b", Tuple: [][]F{fes(5), fes(9), fes(0)}, Neg: true},
+		}},
+		{"(x) against (x, 0, 0)", []Group{
+			{Name: "a", Num: fes(3, 1), Tuple: [][]F{fes(4, 8)}},
+			{Name: "b", Num: fes(1, 3), Tuple: [][]F{fes(8, 4), fes(0, 0), fes(0, 0)}, Neg: true},
+		}},
+		// A lookup of 5 into the bit table {0, 1}, absorbed by the row
+		// (5, 0) of a table of pairs, whose multiplicity counts it.
+		{"bit table and pair table", []Group{
+			{Name: "bit/inputs", Tuple: [][]F{fes(1, 5)}},
+			{Name: "bit/table", Num: fes(0, 1), Tuple: [][]F{fes(0, 1)}, Neg: true},
+			{Name: "pair/inputs", Tuple: [][]F{fes(6, 6), fes(0, 0)}},
+			{Name: "pair/table", Num: fes(1, 2), Tuple: [][]F{fes(5, 6), fes(0, 0)}, Neg: true},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if s := fractionSum(t, tc.groups); s.IsZero() {
+				t.Fatal("the fractions add to 0")
+			}
+			if _, _, err := Prove(context.Background(), bound(tc.groups), tc.groups); !errors.Is(err, ErrUnbalanced) {
+				t.Fatalf("Prove: %v, want ErrUnbalanced", err)
+			}
+			if _, err := Verify(bound(tc.groups), Shapes(tc.groups), proveUnchecked(t, tc.groups)); !errors.Is(err, ErrReject) {
+				t.Fatalf("Verify of the proof of the false statement: %v, want ErrReject", err)
+			}
+		})
+	}
+}
+
+// TestConstantColumns: the prover takes constant columns (the tags) out of
+// the per-leaf work and does not evaluate them; the claims must still be
+// the columns' evaluations, wherever the constant columns are.
+func TestConstantColumns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for _, pattern := range []string{"c", "cv", "vc", "cvc", "vcv", "ccc", "cccv", "vvcc"} {
+		t.Run(pattern, func(t *testing.T) {
+			const n = 1 << 5
+			tuple := make([][]F, len(pattern))
+			for k, kind := range pattern {
+				if kind == 'c' {
+					tuple[k] = constant(n, fe(rng.Uint64N(1<<32)))
+				} else {
+					tuple[k] = column(rng, n, 1<<32)
+				}
+			}
+			num := column(rng, n, 1<<8)
+			perm := rng.Perm(n)
+			rnum, rtuple := make([]F, n), columns(len(tuple), n)
+			for i, j := range perm {
+				rnum[j] = num[i]
+				for k := range tuple {
+					rtuple[k][j] = tuple[k][i]
+				}
+			}
+			proveVerify(t, []Group{
+				{Name: "write", Num: num, Tuple: tuple},
+				{Name: "read", Num: rnum, Tuple: rtuple, Neg: true},
+			})
+		})
+	}
 }

@@ -20,8 +20,10 @@ const MaxTime = 1<<32 - 1
 const limbBits = 16
 
 // RangeTag is the tag (first tuple entry) of the range lookups a memory
-// makes and of the range table they go into: no memory, and no other table
-// in the same argument, may use it.
+// makes and of the range table they go into: no memory, and no table of
+// Table, may use it. The range lookups of several memories in one argument
+// all use it, and may be absorbed by each other's range tables: they are one
+// relation (a value below 2^16).
 const RangeTag = 1
 
 // MaxValueWidth is the most words a memory value may have: its tuple adds
@@ -61,16 +63,18 @@ type Op struct {
 // The tag, the first entry of each of its tuples, separates this memory's
 // tuples from those of every other memory and table in the same logUp
 // argument, so it must differ from all of theirs (the range lookups' among
-// them). Without it a tuple of one could equal a tuple of another: tuples of
-// different widths compare as if padded with zeros, and a committed lookup
-// input can take any value.
+// them). Without it a tuple of one could equal a tuple of another of the
+// same width: a committed lookup input can take any value.
 //
-// The cells (addresses and initial values) are public: the verifier checks
-// the claims on them itself.
+// The memory's statement (name, tag, width and cells: addresses and initial
+// values) is public: ProveMemory and VerifyMemory bind it into the
+// transcript (Bind), and the verifier checks the claims on the cells
+// itself (CheckClaims).
 type Memory struct {
-	name  string
-	tag   F
-	width int
+	name   string
+	tag    F
+	width  int
+	digest []F // of the statement, which Bind absorbs
 
 	index map[F]int // address → cell number
 	cells cellColumns
@@ -93,8 +97,8 @@ func NewMemory(name string, tag uint64, width int, init []Cell) (*Memory, error)
 	if width < 1 || width > MaxValueWidth {
 		return nil, fmt.Errorf("lookup: memory %q: value width %d, want 1…%d: %w", name, width, MaxValueWidth, ErrShape)
 	}
-	if tag >= 1<<32 || tag == RangeTag {
-		return nil, fmt.Errorf("lookup: memory %q: tag %d, want one below 2^32 other than the range table's %d: %w", name, tag, RangeTag, ErrShape)
+	if err := checkTag(tag); err != nil {
+		return nil, fmt.Errorf("lookup: memory %q: %w", name, err)
 	}
 	if len(init) == 0 || mle.NumVars(len(init)) > mle.MaxVars {
 		return nil, fmt.Errorf("lookup: memory %q: %d cells, want 1…2^%d: %w", name, len(init), mle.MaxVars, ErrShape)
@@ -124,7 +128,47 @@ func NewMemory(name string, tag uint64, width int, init []Cell) (*Memory, error)
 		}
 	}
 	m.cells = c
+	m.digest = statementDigest(name, tag, width, c.addr[:len(init)], c.value)
 	return m, nil
+}
+
+// statementDigest returns a Poseidon2 digest of a memory's statement: its
+// name, tag, width, number of cells, and the addresses and initial values of
+// the cells (before padding). Computing it once keeps the cost of binding
+// the statement, a pass over every cell, out of each proof.
+func statementDigest(name string, tag uint64, width int, addr []F, value [][]F) []F {
+	h := transcript.New(protocolMemory)
+	h.AppendBytes(labelMemoryName, []byte(name))
+	h.AppendUint64(labelMemoryShape, tag, uint64(width), uint64(len(addr)))
+	h.AppendField(labelMemoryAddr, addr...)
+	for _, col := range value {
+		h.AppendField(labelMemoryValue, col[:len(addr)]...)
+	}
+	return h.ChallengeFields(labelMemoryDigest, digestWords)
+}
+
+// digestWords is the length of a memory's digest: 4 words, 256 bits, the
+// sponge's capacity.
+const digestWords = 4
+
+// Transcript labels of a memory's statement.
+const (
+	protocolMemory    = "ssprove/lookup/memory"
+	labelMemoryName   = "memory/name"
+	labelMemoryShape  = "memory/shape"
+	labelMemoryAddr   = "memory/addr"
+	labelMemoryValue  = "memory/value"
+	labelMemoryDigest = "memory/digest"
+	labelMemory       = "logup/memory"
+	labelMemoryOps    = "logup/memory/ops"
+)
+
+// Bind absorbs the memory's statement (a digest of its name, tag, width and
+// cells) into tr. ProveMemory and VerifyMemory call it; a caller that
+// proves the memory's groups inside a larger argument (Trace.Groups,
+// CheckClaims) calls it before Prove and Verify.
+func (m *Memory) Bind(tr *transcript.Transcript) {
+	tr.AppendField(labelMemory, m.digest...)
 }
 
 // Name returns the memory's name.
@@ -405,12 +449,13 @@ func (t *Trace) check() error {
 	return nil
 }
 
-// ProveMemory proves t consistent over tr. The caller must have bound the
-// memory (its tag and cells, or a digest of them) and every committed column
-// of t into tr first: α and γ are drawn from tr. The claims returned are
-// those VerifyMemory returns. Columns of the wrong shape are an error
-// wrapping ErrShape; a row breaking the limb decomposition, or columns whose
-// tuples do not balance, an error wrapping ErrUnbalanced.
+// ProveMemory proves t consistent over tr. It binds the memory's statement
+// (Bind) and the number of ops into tr itself; the caller must have bound
+// every committed column of t first: α and γ are drawn from tr after them.
+// The claims returned are those VerifyMemory returns. Columns of the wrong
+// shape are an error wrapping ErrShape; a row breaking the limb
+// decomposition, or columns whose tuples do not balance, an error wrapping
+// ErrUnbalanced.
 func ProveMemory(ctx context.Context, tr *transcript.Transcript, t *Trace) (*Proof, []Claim, error) {
 	if t == nil {
 		return nil, nil, fmt.Errorf("lookup: ProveMemory: no trace: %w", ErrShape)
@@ -418,6 +463,11 @@ func ProveMemory(ctx context.Context, tr *transcript.Transcript, t *Trace) (*Pro
 	if err := t.check(); err != nil {
 		return nil, nil, err
 	}
+	if tr == nil {
+		return nil, nil, fmt.Errorf("lookup: ProveMemory: nil transcript: %w", ErrShape)
+	}
+	t.Mem.Bind(tr)
+	tr.AppendUint64(labelMemoryOps, uint64(t.Ops))
 	p, claims, err := Prove(ctx, tr, t.Groups())
 	if err != nil {
 		return nil, nil, fmt.Errorf("lookup: memory %q: %w", t.Mem.name, err)
@@ -425,22 +475,19 @@ func ProveMemory(ctx context.Context, tr *transcript.Transcript, t *Trace) (*Pro
 	return p, claims, nil
 }
 
-// VerifyMemory checks p for a trace of m with ops op rows, over a tr bound
-// as ProveMemory's was, and returns the
-// claims of Verify, one per group in the order of Groups, for the caller to
-// check against its committed columns. It has checked the entries that
-// evaluate public columns itself: the tags, the cells' numerators, addresses
-// and initial values and times, the range table. It has also checked the
-// limb decomposition Now − ReadTime − Real = Lo + 2^16·Hi on the
-// evaluations: the op groups all have the same number of variables, so
-// their claims share one random point, drawn after every column was bound,
-// and a relation between tables holds there only if it holds everywhere
-// (but for a chance of ℓ/|K|).
+// VerifyMemory checks p for a trace of m with ops op rows, over a tr that
+// holds the committed columns as ProveMemory's did (it binds the memory's
+// statement and ops itself), and returns the claims of Verify, one per group
+// in the order of Groups, after checking them with CheckClaims.
 //
-// The caller checks Num and the tuple entries of the write, read and range
-// lookup claims against the op columns (the Real column twice), the Num of
-// the range table claim against Mult, and the final values and times, which
-// it evaluates when the final state is public.
+// The caller checks the rest against its committed columns: the Num (Real)
+// and address (Addr) of the write claim, which CheckClaims has found equal
+// to the read claim's; the write claim's value words and time against New
+// and Now, the read claim's against Old and ReadTime; tuple column 1 of the
+// range-lo and range-hi claims against Lo and Hi; the Num of the
+// range-table claim against Mult; and the final claim's value words and
+// time against FinalValue and FinalTime, which it evaluates when the final
+// state is public.
 func VerifyMemory(tr *transcript.Transcript, m *Memory, ops int, p *Proof) ([]Claim, error) {
 	if m == nil {
 		return nil, fmt.Errorf("lookup: VerifyMemory: no memory: %w", ErrShape)
@@ -448,50 +495,77 @@ func VerifyMemory(tr *transcript.Transcript, m *Memory, ops int, p *Proof) ([]Cl
 	if ops < 0 || mle.NumVars(ops) > mle.MaxVars {
 		return nil, fmt.Errorf("lookup: memory %q: %d ops, want 0…2^%d: %w", m.name, ops, mle.MaxVars, ErrShape)
 	}
-	shapes := m.Shapes(ops)
-	claims, err := Verify(tr, shapes, p)
+	if tr == nil {
+		return nil, fmt.Errorf("lookup: VerifyMemory: nil transcript: %w", ErrShape)
+	}
+	m.Bind(tr)
+	tr.AppendUint64(labelMemoryOps, uint64(ops))
+	claims, err := Verify(tr, m.Shapes(ops), p)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: memory %q: %w", m.name, err)
 	}
-	if len(claims) != len(shapes) {
-		return nil, fmt.Errorf("lookup: memory %q: %d claims for %d groups: %w", m.name, len(claims), len(shapes), ErrReject)
-	}
-	for i, c := range claims {
-		if c.Group != shapes[i].Name || len(c.Point) != shapes[i].Vars || len(c.Tuple) != shapes[i].Width {
-			return nil, fmt.Errorf("lookup: memory %q: claim %d (%q) does not fit group %q: %w", m.name, i, c.Group, shapes[i].Name, ErrReject)
-		}
-	}
-	if err := m.checkPublic(claims); err != nil {
-		return nil, err
-	}
-	if err := m.checkDecomposition(claims); err != nil {
+	if err := m.CheckClaims(claims); err != nil {
 		return nil, err
 	}
 	return claims, nil
 }
 
-// checkPublic checks the claims' entries that evaluate public columns.
-func (m *Memory) checkPublic(claims []Claim) error {
-	var tag K
-	tag.A0 = m.tag
-	for _, g := range []int{groupWrite, groupRead} {
-		if err := m.expect(claims[g], "tag", claims[g].Tuple[colTag], tag); err != nil {
-			return err
+// CheckClaims checks what the verifier can check of the claims on the
+// memory's groups, claims in the order of Groups and Shapes: the seven
+// claims VerifyMemory gets, or the memory's run of them when its groups are
+// part of a larger argument (whose transcript the caller has bound the
+// memory into: Bind).
+//
+// It checks the entries that evaluate public columns: the tags, the cells'
+// numerators, addresses and initial values and times, the range table. It
+// also checks the limb decomposition Now − ReadTime − Real = Lo + 2^16·Hi on
+// the evaluations: the op groups all have the same number of variables, so
+// their claims share one random point, drawn after every column was bound,
+// and a relation between tables holds there only if it holds everywhere (but
+// for a chance of ℓ/|K|). The write and read claims must agree on Real and
+// on the address, both one column each. Anything else is the caller's to
+// check (VerifyMemory lists it). A failed check is an error wrapping
+// ErrReject.
+func (m *Memory) CheckClaims(claims []Claim) error {
+	shapes := m.Shapes(0)
+	if len(claims) != len(shapes) {
+		return fmt.Errorf("lookup: memory %q: %d claims for %d groups: %w", m.name, len(claims), len(shapes), ErrReject)
+	}
+	for i, c := range claims {
+		if s := shapes[i]; c.Group != s.Name || len(c.Tuple) != s.Width {
+			return fmt.Errorf("lookup: memory %q: claim %d (%q) does not fit group %q: %w", m.name, i, c.Group, s.Name, ErrReject)
 		}
 	}
-	// Every column of the initial set is public; of the final set, the
-	// numerators, tags and addresses are the initial set's. The tag and
-	// time columns are constant, so their extensions are the constants.
+	// The ℓ of the cells and of the range table are the memory's; that of
+	// the ops is the op claims' own, which they must share
+	// (checkDecomposition).
+	for _, g := range []int{groupInit, groupFinal, groupRangeTable} {
+		if c := &claims[g]; len(c.Point) != shapes[g].Vars {
+			return fmt.Errorf("lookup: memory %q: claim %q at a point of %d coordinates, want %d: %w",
+				m.name, c.Group, len(c.Point), shapes[g].Vars, ErrReject)
+		}
+	}
+	if err := m.checkPublic(claims); err != nil {
+		return err
+	}
+	return m.checkDecomposition(claims)
+}
+
+// checkPublic checks the claims' entries that evaluate public columns.
+func (m *Memory) checkPublic(claims []Claim) error {
+	// The tag and time columns are constant, so their extensions are the
+	// constants.
+	for _, g := range []int{groupInit, groupWrite, groupRead, groupFinal} {
+		if err := claims[g].CheckConstant(colTag, m.tag); err != nil {
+			return fmt.Errorf("lookup: memory %q: %w", m.name, err)
+		}
+	}
 	init, final := &claims[groupInit], &claims[groupFinal]
-	if err := m.expect(*init, "tag", init.Tuple[colTag], tag); err != nil {
-		return err
+	if err := init.CheckConstant(colValue+m.width, F{}); err != nil {
+		return fmt.Errorf("lookup: memory %q: the initial time: %w", m.name, err)
 	}
-	if err := m.expect(*final, "tag", final.Tuple[colTag], tag); err != nil {
-		return err
-	}
-	if err := m.expect(*init, "time", init.Tuple[colValue+m.width], K{}); err != nil {
-		return err
-	}
+	// Every other column of the initial set is public; of the final set, the
+	// numerators and addresses are the initial set's.
 	cells := &m.cells
 	type public struct {
 		what    string
@@ -524,10 +598,9 @@ func (m *Memory) checkPublic(claims []Claim) error {
 			return err
 		}
 	}
-	rangeTag := K{A0: fe(RangeTag)}
 	for _, g := range []int{groupLo, groupHi, groupRangeTable} {
-		if err := m.expect(claims[g], "tag", claims[g].Tuple[0], rangeTag); err != nil {
-			return err
+		if err := claims[g].CheckConstant(0, fe(RangeTag)); err != nil {
+			return fmt.Errorf("lookup: memory %q: %w", m.name, err)
 		}
 	}
 	if err := claims[groupRangeTable].CheckRange(1); err != nil {
@@ -538,7 +611,8 @@ func (m *Memory) checkPublic(claims []Claim) error {
 
 // checkDecomposition checks Now − ReadTime − Real = Lo + 2^16·Hi on the
 // claims of the op groups, after checking that they share their point and
-// agree on Real.
+// that the write and read claims agree on the columns they share (Real and
+// Addr), so that the caller need check those once.
 func (m *Memory) checkDecomposition(claims []Claim) error {
 	w, r, lo, hi := &claims[groupWrite], &claims[groupRead], &claims[groupLo], &claims[groupHi]
 	for _, c := range []*Claim{r, lo, hi} {
@@ -548,6 +622,9 @@ func (m *Memory) checkDecomposition(claims []Claim) error {
 	}
 	if w.Num != r.Num {
 		return fmt.Errorf("lookup: memory %q: the write and read claims disagree on Real: %w", m.name, ErrReject)
+	}
+	if w.Tuple[colAddr] != r.Tuple[colAddr] {
+		return fmt.Errorf("lookup: memory %q: the write and read claims disagree on the address: %w", m.name, ErrReject)
 	}
 	time := colValue + m.width
 	var lhs, rhs, shift K

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,7 +75,8 @@ func randomOps(rng *rand.Rand, init []Cell, n int) []Op {
 
 // bind stands for the caller's commitments: it binds every committed
 // column of t into tr, through a SHA-256 digest so that the tests do not
-// spend their time absorbing columns.
+// spend their time absorbing columns. The memory's statement is not among
+// them: ProveMemory and VerifyMemory bind it.
 func bind(tr *transcript.Transcript, t *Trace) {
 	h := sha256.New()
 	var b []byte
@@ -526,6 +528,9 @@ func TestMemoryMalformed(t *testing.T) {
 	if _, _, err := ProveMemory(ctx, transcript.New("memory test"), nil); !errors.Is(err, ErrShape) {
 		t.Fatalf("nil trace: got %v, want ErrShape", err)
 	}
+	if _, _, err := ProveMemory(ctx, nil, honest); !errors.Is(err, ErrShape) {
+		t.Fatalf("nil transcript: got %v, want ErrShape", err)
+	}
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
 	if _, _, err := ProveMemory(canceled, transcript.New("memory test"), honest); !errors.Is(err, context.Canceled) {
@@ -564,6 +569,7 @@ func TestMemoryMalformed(t *testing.T) {
 	}{
 		{"more ops", m, 5, p, ErrReject},
 		{"fewer ops", m, 2, p, ErrReject},
+		{"ops of the same size", m, 4, p, ErrReject},
 		{"negative ops", m, -1, p, ErrShape},
 		{"other cells", other, honest.Ops, p, ErrReject},
 		{"other tag", otherTag, honest.Ops, p, ErrReject},
@@ -576,6 +582,201 @@ func TestMemoryMalformed(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+	if _, err := VerifyMemory(nil, m, honest.Ops, p); !errors.Is(err, ErrShape) {
+		t.Fatalf("nil transcript: got %v, want ErrShape", err)
+	}
+}
+
+// TestMemoryStatementBound: ProveMemory and VerifyMemory bind the memory's
+// statement themselves. A proof whose challenges were drawn without it (Prove
+// on the groups, over the committed columns only) fails VerifyMemory, and
+// the digest tells apart statements that differ in any part, the number of
+// cells among them: padding repeats a cell at address 0 holding 0.
+func TestMemoryStatementBound(t *testing.T) {
+	m, err := NewMemory("ram", testTag, 1, cells(4, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := m.Trace([]Op{wr(1, 1, 5), rd(1, 2, 5), rd(3, 3, 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr, vtr := transcript.New("memory test"), transcript.New("memory test")
+	bind(ptr, tr)
+	bind(vtr, tr)
+	p, _, err := Prove(context.Background(), ptr, tr.Groups())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyMemory(vtr, m, tr.Ops, p); !errors.Is(err, ErrReject) {
+		t.Fatalf("VerifyMemory of a proof that did not bind the memory: %v, want ErrReject", err)
+	}
+
+	three := []Cell{{fe(1), fes(0)}, {fe(2), fes(0)}, {fe(3), fes(0)}}
+	four := append(append([]Cell(nil), three...), Cell{fe(0), fes(0)})
+	base, err := NewMemory("ram", testTag, 1, three)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(base.cells.addr, fes(1, 2, 3, 0)) {
+		t.Fatalf("padded addresses %v", base.cells.addr)
+	}
+	for _, tc := range []struct {
+		name  string
+		mname string
+		tag   uint64
+		width int
+		init  []Cell
+	}{
+		{"name", "rom", testTag, 1, three},
+		{"tag", "ram", testTag + 1, 1, three},
+		{"width", "ram", testTag, 2, []Cell{{fe(1), fes(0, 0)}, {fe(2), fes(0, 0)}, {fe(3), fes(0, 0)}}},
+		{"a cell more", "ram", testTag, 1, four},
+		{"address", "ram", testTag, 1, []Cell{{fe(1), fes(0)}, {fe(2), fes(0)}, {fe(4), fes(0)}}},
+		{"value", "ram", testTag, 1, []Cell{{fe(1), fes(0)}, {fe(2), fes(1)}, {fe(3), fes(0)}}},
+		{"order", "ram", testTag, 1, []Cell{{fe(2), fes(0)}, {fe(1), fes(0)}, {fe(3), fes(0)}}},
+	} {
+		other, err := NewMemory(tc.mname, tc.tag, tc.width, tc.init)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := transcript.New("memory test"), transcript.New("memory test")
+		base.Bind(a)
+		other.Bind(b)
+		if x, y := a.ChallengeExt("x"), b.ChallengeExt("x"); x == y {
+			t.Errorf("%s: memories that differ bind the same statement", tc.name)
+		}
+	}
+}
+
+// TestMemoryCheckClaims changes one entry of honest claims at a time:
+// CheckClaims rejects each.
+func TestMemoryCheckClaims(t *testing.T) {
+	m, err := NewMemory("ram", testTag, 2, cells(4, 2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := m.Trace([]Op{wr(1, 1, 5, 6), rd(1, 2, 5, 6), rd(3, 3, 3, 4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := transcript.New("memory test")
+	bind(ptr, tr)
+	_, honest, err := ProveMemory(context.Background(), ptr, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.CheckClaims(honest); err != nil {
+		t.Fatalf("honest claims: %v", err)
+	}
+	var one K
+	one.SetOne()
+	add := func(x *K) { x.Add(x, &one) }
+	for _, tc := range []struct {
+		name   string
+		change func(c []Claim) []Claim
+	}{
+		{"a claim fewer", func(c []Claim) []Claim { return c[1:] }},
+		{"a claim more", func(c []Claim) []Claim { return append(c, c[0]) }},
+		{"order", func(c []Claim) []Claim { c[1], c[2] = c[2], c[1]; return c }},
+		{"tuple entry dropped", func(c []Claim) []Claim { c[groupRead].Tuple = c[groupRead].Tuple[1:]; return c }},
+		{"init point", func(c []Claim) []Claim { c[groupInit].Point = c[groupInit].Point[1:]; return c }},
+		{"range table point", func(c []Claim) []Claim { c[groupRangeTable].Point = nil; return c }},
+		{"op points", func(c []Claim) []Claim { add(&c[groupHi].Point[0]); return c }},
+		{"write tag", func(c []Claim) []Claim { add(&c[groupWrite].Tuple[colTag]); return c }},
+		{"final tag", func(c []Claim) []Claim { add(&c[groupFinal].Tuple[colTag]); return c }},
+		{"initial time", func(c []Claim) []Claim { add(&c[groupInit].Tuple[colValue+2]); return c }},
+		{"initial value", func(c []Claim) []Claim { add(&c[groupInit].Tuple[colValue+1]); return c }},
+		{"initial Num", func(c []Claim) []Claim { add(&c[groupInit].Num); return c }},
+		{"final address", func(c []Claim) []Claim { add(&c[groupFinal].Tuple[colAddr]); return c }},
+		{"range tag", func(c []Claim) []Claim { add(&c[groupLo].Tuple[0]); return c }},
+		{"range table", func(c []Claim) []Claim { add(&c[groupRangeTable].Tuple[1]); return c }},
+		{"Real", func(c []Claim) []Claim { add(&c[groupRead].Num); return c }},
+		{"read address", func(c []Claim) []Claim { add(&c[groupRead].Tuple[colAddr]); return c }},
+		{"decomposition", func(c []Claim) []Claim { add(&c[groupLo].Tuple[1]); return c }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			claims := make([]Claim, len(honest))
+			for i, c := range honest {
+				claims[i] = c
+				claims[i].Point = append([]K(nil), c.Point...)
+				claims[i].Tuple = append([]K(nil), c.Tuple...)
+			}
+			if err := m.CheckClaims(tc.change(claims)); !errors.Is(err, ErrReject) {
+				t.Fatalf("got %v, want ErrReject", err)
+			}
+		})
+	}
+}
+
+// TestMemoryInLargerArgument proves a memory and a tagged table in one
+// argument, as the arithmetization does, and checks the claims with
+// CheckClaims on the memory's run of them and the table's claim checks.
+func TestMemoryInLargerArgument(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	init := cells(6, 2, 1)
+	m, err := NewMemory("ram", testTag, 2, init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := m.Trace(randomOps(rng, init, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tableTag = testTag + 1
+	bits, err := RangeTable(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := column(rng, 1<<5, 1<<8)
+	table, err := Table("byte", tableTag, [][]F{inputs}, [][]F{bits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := append(tr.Groups(), table...)
+	shapes := append(m.Shapes(tr.Ops), TableShapes("byte", 5, 8, 1)...)
+
+	// run proves with m bound and verifies with bmem bound, checking the
+	// claims as those of checked.
+	run := func(bmem, checked *Memory) error {
+		ptr, vtr := bound(groups), bound(groups)
+		m.Bind(ptr)
+		bmem.Bind(vtr)
+		proof, _, err := Prove(context.Background(), ptr, groups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims, err := Verify(vtr, shapes, proof)
+		if err != nil {
+			return err
+		}
+		if err := checked.CheckClaims(claims[:len(claims)-2]); err != nil {
+			return err
+		}
+		tc := claims[len(claims)-2:]
+		for _, c := range tc {
+			if err := c.CheckConstant(0, fe(tableTag)); err != nil {
+				return err
+			}
+		}
+		if err := tc[1].CheckRange(1); err != nil {
+			return err
+		}
+		return claimsHold(groups, claims)
+	}
+	if err := run(m, m); err != nil {
+		t.Fatalf("honest: %v", err)
+	}
+	other, err := NewMemory("ram", testTag, 2, cells(6, 2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(other, m); !errors.Is(err, ErrReject) {
+		t.Fatalf("verified with another memory bound: %v, want ErrReject", err)
+	}
+	if err := run(m, other); !errors.Is(err, ErrReject) {
+		t.Fatalf("the claims checked as another memory's: %v, want ErrReject", err)
 	}
 }
 

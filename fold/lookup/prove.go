@@ -95,8 +95,9 @@ func checkGroups(groups []Group) ([]Shape, error) {
 // children of node x of layer k are x and 2^k + x of layer k + 1. A group
 // without Num has no p leaves: they would all be 1.
 type tree struct {
-	vars int
-	p, q []K
+	vars     int
+	p, q     []K
+	constant []bool // per tuple column: every entry is the first (a tag)
 }
 
 // level returns layer k of a tree's p or q.
@@ -136,7 +137,8 @@ func (p *prover) buildTrees(ctx context.Context) error {
 				t.p[1].SetOne()
 			}
 		}
-		leafDenominators(level(t.q, t.vars), g.Tuple, p.alpha, p.gamma)
+		t.constant = constantColumns(g.Tuple)
+		leafDenominators(level(t.q, t.vars), g.Tuple, t.constant, p.alpha, p.gamma)
 		for k := t.vars - 1; k >= 0; k-- {
 			var pLo, pHi []K
 			if g.Num != nil || k+1 < t.vars {
@@ -158,23 +160,55 @@ func (p *prover) roots() []Fraction {
 	return roots
 }
 
-// leafDenominators sets q[i] = α − Σ_k γ^k·cols[k][i]: the columns are over F,
-// so each costs two base multiplications per leaf (none for the first).
-func leafDenominators(q []K, cols [][]F, alpha, gamma K) {
-	pow := make([]K, len(cols))
-	pow[0].SetOne()
-	for k := 1; k < len(cols); k++ {
-		pow[k].Mul(&pow[k-1], &gamma)
+// constantColumns reports, per column, whether every entry equals the
+// first, as in the tag columns: such a column costs nothing per leaf, and
+// its multilinear extension is the constant. A column that varies is
+// usually found out at its second entry.
+func constantColumns(cols [][]F) []bool {
+	c := make([]bool, len(cols))
+	for k, col := range cols {
+		c[k] = true
+		for i := range col {
+			if col[i] != col[0] {
+				c[k] = false
+				break
+			}
+		}
+	}
+	return c
+}
+
+// leafDenominators sets q[i] = α − γ^W − Σ_{k<W} γ^k·cols[k][i] (the
+// fingerprint of the row) for W columns, of which those marked constant go
+// into the part every leaf shares: the columns are over F, so each other
+// one costs two base multiplications per leaf (none for the first).
+func leafDenominators(q []K, cols [][]F, constant []bool, alpha, gamma K) {
+	pow := powers(gamma, len(cols))
+	var base, t K
+	base.Sub(&alpha, &pow[len(cols)])
+	var vary []int
+	for k, c := range constant {
+		if c {
+			t.MulByElement(&pow[k], &cols[k][0])
+			base.Sub(&base, &t)
+		} else {
+			vary = append(vary, k)
+		}
 	}
 	parallel.For(len(q), grain, func(lo, hi int) {
 		var t F
 		for b := lo; b < hi; b += block {
 			e := min(b+block, hi)
-			for i, x := range cols[0][b:e] {
-				q[b+i].A0.Sub(&alpha.A0, &x)
-				q[b+i].A1 = alpha.A1
+			for i := range q[b:e] {
+				q[b+i] = base
 			}
-			for k := 1; k < len(cols); k++ {
+			for _, k := range vary {
+				if k == 0 { // γ^0 = 1
+					for i, x := range cols[k][b:e] {
+						q[b+i].A0.Sub(&q[b+i].A0, &x)
+					}
+					continue
+				}
 				for i, x := range cols[k][b:e] {
 					t.Mul(&pow[k].A0, &x)
 					q[b+i].A0.Sub(&q[b+i].A0, &t)
@@ -258,18 +292,39 @@ func (p *prover) reduce(ctx context.Context, tr *transcript.Transcript, roots []
 	return proof, r.leaves, nil
 }
 
+// powers returns 1, γ, …, γ^w.
+func powers(gamma K, w int) []K {
+	pow := make([]K, w+1)
+	pow[0].SetOne()
+	for k := 1; k <= w; k++ {
+		pow[k].Mul(&pow[k-1], &gamma)
+	}
+	return pow
+}
+
 // tupleEvals returns the evaluations of group g's tuple columns at its leaf
-// point. All but the last are passes over the columns, with the eq tables of
-// the points cached in eqs; the last follows from the leaf claim,
-// q̃ = α − Σ_k γ^k·t_k(r), which an honest reduction makes exact.
+// point. All but the last are the constants of the constant columns and
+// passes over the others, with the eq tables of the points cached in eqs;
+// the last follows from the leaf claim, q̃ = α − Σ_{k<W} γ^k·t_k(r) − γ^W,
+// which an honest reduction makes exact.
 func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) ([]K, error) {
 	cols := p.groups[g].Tuple
 	last := len(cols) - 1
 	if last > 0 && p.gamma.IsZero() {
 		last = len(cols) // γ^last cannot be divided out: evaluate them all
 	}
-	var evals []K
-	if last > 0 {
+	evals := make([]K, last, len(cols))
+	var vary []int
+	var varying [][]F
+	for k := range last {
+		if p.trees[g].constant[k] {
+			evals[k].A0 = cols[k][0]
+		} else {
+			vary = append(vary, k)
+			varying = append(varying, cols[k])
+		}
+	}
+	if len(vary) > 0 {
 		eq, ok := eqs[len(point)]
 		if !ok {
 			var err error
@@ -278,22 +333,24 @@ func (p *prover) tupleEvals(g int, point []K, leafQ K, eqs map[int][]K) ([]K, er
 			}
 			eqs[len(point)] = eq
 		}
-		evals = evaluateColumns(cols[:last], eq)
+		for j, e := range evaluateColumns(varying, eq) {
+			evals[vary[j]] = e
+		}
 	}
 	if last == len(cols) {
 		return evals, nil
 	}
-	// γ^last·t_last = α − q̃ − Σ_{k<last} γ^k·t_k
-	var rest, pow, x K
+	// γ^last·t_last = α − q̃ − γ^W − Σ_{k<last} γ^k·t_k
+	pow := powers(p.gamma, len(cols))
+	var rest, x K
 	rest.Sub(&p.alpha, &leafQ)
-	pow.SetOne()
+	rest.Sub(&rest, &pow[len(cols)])
 	for k := range evals {
-		x.Mul(&pow, &evals[k])
+		x.Mul(&pow[k], &evals[k])
 		rest.Sub(&rest, &x)
-		pow.Mul(&pow, &p.gamma)
 	}
-	pow.Inverse(&pow)
-	rest.Mul(&rest, &pow)
+	x.Inverse(&pow[last])
+	rest.Mul(&rest, &x)
 	return append(evals, rest), nil
 }
 

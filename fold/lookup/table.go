@@ -144,33 +144,70 @@ func rowString(cols [][]F, i int) string {
 	return sb.String()
 }
 
+// MaxTableWidth is the most columns a table given to Table may have: its
+// tuples add the tag.
+const MaxTableWidth = MaxWidth - 1
+
 // Table returns the two groups of a lookup of inputs into table (tuple
-// columns of 2^n and 2^m rows): the inputs, each counted once, and the table
-// rows, each counted with a minus sign as many times as inputs hold it
-// (Multiplicities, in the second group's Num). The groups are named
-// name+"/inputs" and name+"/table"; TableShapes gives their shapes.
+// columns of 2^n and 2^m rows, as many of each): the inputs, each counted
+// once, and the table rows, each counted with a minus sign as many times as
+// inputs hold it (Multiplicities, in the second group's Num). Both groups'
+// tuples start with tag, a constant column that Table prepends, so the
+// groups have one tuple column more than inputs and table. The groups are
+// named name+"/inputs" and name+"/table"; TableShapes gives their shapes.
+//
+// The tag tells this table's tuples from those of every other relation in
+// the same argument, so it must be its own (see the package documentation):
+// it is below 2^32, and not RangeTag, which the memories' range lookups
+// hold. The verifier checks tuple column 0 of both claims with
+// CheckConstant(0, tag): the prover, not the verifier, fills that column.
 //
 // The caller binds the multiplicities into the transcript (commits to them)
 // with the columns before Prove. An input not in the table is an error
-// wrapping ErrNotInTable that names it.
-func Table(name string, inputs, table [][]F) ([]Group, error) {
+// wrapping ErrNotInTable that names it; a bad tag or columns of the wrong
+// shape are an error wrapping ErrShape.
+func Table(name string, tag uint64, inputs, table [][]F) ([]Group, error) {
+	if err := checkTag(tag); err != nil {
+		return nil, fmt.Errorf("lookup: Table %q: %w", name, err)
+	}
+	if len(table) > MaxTableWidth {
+		return nil, fmt.Errorf("lookup: Table %q: %d table columns, at most %d: %w", name, len(table), MaxTableWidth, ErrShape)
+	}
+	// The tag is the same on both sides, so the untagged rows count the same.
 	mult, err := Multiplicities(inputs, table)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: Table %q: %w", name, err)
 	}
+	var t F
+	t.SetUint64(tag)
+	tagged := func(cols [][]F) [][]F {
+		return append([][]F{constant(len(cols[0]), t)}, cols...)
+	}
 	return []Group{
-		{Name: name + "/inputs", Tuple: inputs},
-		{Name: name + "/table", Num: mult, Tuple: table, Neg: true},
+		{Name: name + "/inputs", Tuple: tagged(inputs)},
+		{Name: name + "/table", Num: mult, Tuple: tagged(table), Neg: true},
 	}, nil
 }
 
 // TableShapes returns the shapes of the groups Table returns for inputs of
-// 2^n rows into a table of 2^m rows, both of width columns.
+// 2^n rows into a table of 2^m rows, both of width columns: width + 1 tuple
+// columns with the tag. The shapes do not hold the tag, a value: the
+// verifier checks it on the claims (CheckConstant).
 func TableShapes(name string, n, m, width int) []Shape {
 	return []Shape{
-		{Name: name + "/inputs", Vars: n, Width: width},
-		{Name: name + "/table", Vars: m, Width: width, HasNum: true, Neg: true},
+		{Name: name + "/inputs", Vars: n, Width: width + 1},
+		{Name: name + "/table", Vars: m, Width: width + 1, HasNum: true, Neg: true},
 	}
+}
+
+// checkTag returns an error wrapping ErrShape unless tag can tag a relation:
+// below 2^32, so that it is a canonical field element whatever the field
+// of the tuple entries beside it, and not the range lookups' RangeTag.
+func checkTag(tag uint64) error {
+	if tag >= 1<<32 || tag == RangeTag {
+		return fmt.Errorf("tag %d, want one below 2^32 other than the range lookups' %d: %w", tag, RangeTag, ErrShape)
+	}
+	return nil
 }
 
 // RangeTable returns the column 0, 1, …, 2^bits − 1: the table that proves a
@@ -223,6 +260,21 @@ func (c *Claim) check(what string, claimed K, values []F) error {
 	if !v.Equal(&claimed) {
 		return fmt.Errorf("lookup: group %q: %s evaluates to %s at the claim's point, the claim is %s: %w",
 			c.Group, what, v.String(), claimed.String(), ErrReject)
+	}
+	return nil
+}
+
+// CheckConstant checks the claim on tuple column k against a column that
+// holds v in every row (a tag): the multilinear extension of a constant
+// column is that constant everywhere, so no column is evaluated. A mismatch
+// is an error wrapping ErrReject; a k out of range wraps ErrShape.
+func (c *Claim) CheckConstant(k int, v F) error {
+	if k < 0 || k >= len(c.Tuple) {
+		return fmt.Errorf("lookup: group %q: tuple column %d of %d: %w", c.Group, k, len(c.Tuple), ErrShape)
+	}
+	if want := (K{A0: v}); !want.Equal(&c.Tuple[k]) {
+		return fmt.Errorf("lookup: group %q: the claim on tuple column %d is %s, the column is the constant %s: %w",
+			c.Group, k, c.Tuple[k].String(), v.String(), ErrReject)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,10 @@ func TestRangeEval(t *testing.T) {
 	}
 }
 
+// rangeTag is the tag of the tests' range lookups, which RangeTag (the
+// memories') cannot be.
+const rangeTag = 2
+
 // rangeLookup returns groups looking up 2^n values below 2^m in the range
 // table of m bits.
 func rangeLookup(t testing.TB, rng *rand.Rand, n, m int) (inputs, table []F, groups []Group) {
@@ -162,7 +167,7 @@ func rangeLookup(t testing.TB, rng *rand.Rand, n, m int) (inputs, table []F, gro
 		t.Fatal(err)
 	}
 	inputs = column(rng, 1<<n, 1<<m)
-	groups, err = Table("range", [][]F{inputs}, [][]F{table})
+	groups, err = Table("range", rangeTag, [][]F{inputs}, [][]F{table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,16 +175,21 @@ func rangeLookup(t testing.TB, rng *rand.Rand, n, m int) (inputs, table []F, gro
 }
 
 // checkLookup is a verifier's check of the claims of a range lookup: the
-// inputs and multiplicities against their (here: bound) columns, the table
-// in closed form.
+// tags, the inputs and multiplicities against their (here: bound) columns,
+// the table in closed form.
 func checkLookup(claims []Claim, inputs, mult []F) error {
-	if err := claims[0].CheckTuple(0, inputs); err != nil {
+	for _, c := range claims {
+		if err := c.CheckConstant(0, fe(rangeTag)); err != nil {
+			return err
+		}
+	}
+	if err := claims[0].CheckTuple(1, inputs); err != nil {
 		return err
 	}
 	if err := claims[1].CheckNum(mult); err != nil {
 		return err
 	}
-	return claims[1].CheckRange(0)
+	return claims[1].CheckRange(1)
 }
 
 func TestRangeLookup(t *testing.T) {
@@ -216,7 +226,7 @@ func TestLookupOutsideTable(t *testing.T) {
 		}
 	}
 	inputs[5].SetUint64(1 << m)
-	if _, err := Table("range", [][]F{inputs}, [][]F{table}); !errors.Is(err, ErrNotInTable) ||
+	if _, err := Table("range", rangeTag, [][]F{inputs}, [][]F{table}); !errors.Is(err, ErrNotInTable) ||
 		!strings.Contains(err.Error(), "input row 5 (16)") {
 		t.Fatalf("Table: %v, want ErrNotInTable naming row 5", err)
 	}
@@ -228,37 +238,26 @@ func TestLookupOutsideTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tags := func(n int) []F { return constant(n, fe(rangeTag)) }
 	groups := []Group{
-		{Name: "range/inputs", Tuple: [][]F{inputs}},
-		{Name: "range/table", Num: mult, Tuple: [][]F{table}, Neg: true},
+		{Name: "range/inputs", Tuple: [][]F{tags(len(inputs)), inputs}},
+		{Name: "range/table", Num: mult, Tuple: [][]F{tags(len(table)), table}, Neg: true},
 	}
 	if _, _, err := Prove(context.Background(), bound(groups), groups); !errors.Is(err, ErrUnbalanced) {
 		t.Fatalf("Prove: %v, want ErrUnbalanced", err)
 	}
-
-	// The prover's steps without its balance check.
-	tr := bound(groups)
-	p := &prover{groups: groups, shapes: Shapes(groups)}
-	p.alpha, p.gamma = challenges(tr, p.shapes)
-	if err := p.buildTrees(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	proof, _, err := p.reduce(context.Background(), tr, p.roots())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Verify(bound(groups), TableShapes("range", n, m, 1), proof); !errors.Is(err, ErrReject) {
+	if _, err := Verify(bound(groups), TableShapes("range", n, m, 1), proveUnchecked(t, groups)); !errors.Is(err, ErrReject) {
 		t.Fatalf("Verify of a proof of unbalanced sums: %v, want ErrReject", err)
 	}
 
 	// A table in which 16 replaces 0: balanced, but not the range table.
 	other := append([]F(nil), table...)
 	other[0].SetUint64(1 << m)
-	groups, err = Table("range", [][]F{inputs}, [][]F{other})
+	groups, err = Table("range", rangeTag, [][]F{inputs}, [][]F{other})
 	if err != nil {
 		t.Fatal(err)
 	}
-	proof, _, err = Prove(context.Background(), bound(groups), groups)
+	proof, _, err := Prove(context.Background(), bound(groups), groups)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +270,23 @@ func TestLookupOutsideTable(t *testing.T) {
 	}
 }
 
+// proveUnchecked runs the prover's steps on groups without its balance
+// check: what a cheating prover sends for a false statement.
+func proveUnchecked(t *testing.T, groups []Group) *Proof {
+	t.Helper()
+	tr := bound(groups)
+	p := &prover{groups: groups, shapes: Shapes(groups)}
+	p.alpha, p.gamma = challenges(tr, p.shapes)
+	if err := p.buildTrees(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	proof, _, err := p.reduce(context.Background(), tr, p.roots())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return proof
+}
+
 func TestClaimCheckBadInput(t *testing.T) {
 	c := Claim{Group: "g", Point: make([]K, 2), Tuple: make([]K, 1)}
 	if err := c.CheckTuple(1, make([]F, 4)); !errors.Is(err, ErrShape) {
@@ -281,6 +297,15 @@ func TestClaimCheckBadInput(t *testing.T) {
 	}
 	if err := c.CheckNum(make([]F, 3)); !errors.Is(err, ErrShape) {
 		t.Errorf("CheckNum of a column of the wrong length: %v, want ErrShape", err)
+	}
+	if err := c.CheckConstant(1, F{}); !errors.Is(err, ErrShape) {
+		t.Errorf("CheckConstant of a column out of range: %v, want ErrShape", err)
+	}
+	if err := c.CheckConstant(0, fe(1)); !errors.Is(err, ErrReject) {
+		t.Errorf("CheckConstant of 1 at a zero claim: %v, want ErrReject", err)
+	}
+	if err := c.CheckConstant(0, F{}); err != nil {
+		t.Errorf("CheckConstant of 0 at a zero claim: %v", err)
 	}
 	if err := c.CheckRange(-1); !errors.Is(err, ErrShape) {
 		t.Errorf("CheckRange of a column out of range: %v, want ErrShape", err)
@@ -304,7 +329,7 @@ func BenchmarkLookup(b *testing.B) {
 		b.Run(be.String(), func(b *testing.B) {
 			var proof *Proof
 			for b.Loop() {
-				groups, err := Table("range", [][]F{inputs}, [][]F{table})
+				groups, err := Table("range", rangeTag, [][]F{inputs}, [][]F{table})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -322,4 +347,134 @@ func BenchmarkLookup(b *testing.B) {
 			b.ReportMetric(float64(time.Since(start).Microseconds()), "verify-µs")
 		})
 	})
+}
+
+// TestTableTags: tables of the same width in one argument absorb each
+// other's lookups unless their tuples are tagged. A lookup of 5 into the
+// bit table {0, 1} is counted by the row 5 of another table, {5, 6}.
+func TestTableTags(t *testing.T) {
+	bitInputs, bitTable, bitMult := fes(1, 5), fes(0, 1), fes(0, 1)
+	otherInputs, otherTable, otherMult := fes(6, 6), fes(5, 6), fes(1, 2)
+	const bitTag, otherTag = 10, 11
+	ctx := context.Background()
+
+	// Untagged, the forgery is a true statement over the columns, and every
+	// claim holds: the bit table's claim is on the bit table.
+	untagged := []Group{
+		{Name: "bit/inputs", Tuple: [][]F{bitInputs}},
+		{Name: "bit/table", Num: bitMult, Tuple: [][]F{bitTable}, Neg: true},
+		{Name: "other/inputs", Tuple: [][]F{otherInputs}},
+		{Name: "other/table", Num: otherMult, Tuple: [][]F{otherTable}, Neg: true},
+	}
+	if _, claims := proveVerify(t, untagged); claims[1].CheckTuple(0, bitTable) != nil {
+		t.Fatal("the untagged forgery does not hold on the bit table")
+	}
+
+	if _, err := Table("bit", bitTag, [][]F{bitInputs}, [][]F{bitTable}); !errors.Is(err, ErrNotInTable) {
+		t.Fatalf("Table: %v, want ErrNotInTable", err)
+	}
+	tagged := func(tag uint64, col []F) [][]F { return [][]F{constant(len(col), fe(tag)), col} }
+	forged := []Group{
+		{Name: "bit/inputs", Tuple: tagged(bitTag, bitInputs)},
+		{Name: "bit/table", Num: bitMult, Tuple: tagged(bitTag, bitTable), Neg: true},
+		{Name: "other/inputs", Tuple: tagged(otherTag, otherInputs)},
+		{Name: "other/table", Num: otherMult, Tuple: tagged(otherTag, otherTable), Neg: true},
+	}
+	if _, _, err := Prove(ctx, bound(forged), forged); !errors.Is(err, ErrUnbalanced) {
+		t.Fatalf("Prove with tags: %v, want ErrUnbalanced", err)
+	}
+	shapes := append(TableShapes("bit", 1, 1, 1), TableShapes("other", 1, 1, 1)...)
+	if _, err := Verify(bound(forged), shapes, proveUnchecked(t, forged)); !errors.Is(err, ErrReject) {
+		t.Fatalf("Verify with tags: %v, want ErrReject", err)
+	}
+
+	// The cheater fills the tag column of the bit inputs itself, with the
+	// other table's tag on the row of 5: the sums balance and the proof
+	// verifies, but the claim on the tag column is not the constant.
+	forged[0].Tuple[0][1] = fe(otherTag)
+	_, claims := proveVerify(t, forged)
+	if err := claims[0].CheckConstant(0, fe(bitTag)); !errors.Is(err, ErrReject) {
+		t.Fatalf("CheckConstant of the forged tag column: %v, want ErrReject", err)
+	}
+}
+
+// TestTablesMixed: tables of several widths and tags, two of them with the
+// same rows under different tags, and a range table, in one argument.
+func TestTablesMixed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	bits, err := RangeTable(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick := func(table [][]F, n int) [][]F {
+		in := columns(len(table), n)
+		for i := range n {
+			j := rng.IntN(len(table[0]))
+			for k := range table {
+				in[k][i] = table[k][j]
+			}
+		}
+		return in
+	}
+	tables := []struct {
+		name  string
+		tag   uint64
+		table [][]F
+		n     int // log of the number of inputs
+	}{
+		{"bit", 10, [][]F{fes(0, 1)}, 3},
+		{"bit-again", 11, [][]F{fes(0, 1)}, 2},
+		{"pair", 12, [][]F{fes(0, 1, 2, 3), fes(5, 0, 0, 7)}, 4},
+		{"triple", 0, [][]F{fes(1, 0), fes(0, 0), fes(0, 2)}, 3},
+		{"byte", 13, [][]F{bits}, 6},
+	}
+	var groups []Group
+	var shapes []Shape
+	for _, tb := range tables {
+		g, err := Table(tb.name, tb.tag, pick(tb.table, 1<<tb.n), tb.table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, g...)
+		shapes = append(shapes, TableShapes(tb.name, tb.n, mle.NumVars(len(tb.table[0])), len(tb.table))...)
+	}
+	if !reflect.DeepEqual(shapes, Shapes(groups)) {
+		t.Fatalf("TableShapes %v, the groups' shapes %v", shapes, Shapes(groups))
+	}
+	_, claims := proveVerify(t, groups)
+	for i, tb := range tables {
+		for _, c := range claims[2*i : 2*i+2] {
+			if err := c.CheckConstant(0, fe(tb.tag)); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.CheckConstant(0, fe(tb.tag+100)); !errors.Is(err, ErrReject) {
+				t.Fatalf("CheckConstant with another tag: %v, want ErrReject", err)
+			}
+		}
+	}
+	if err := claims[9].CheckRange(1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTableBadInput(t *testing.T) {
+	col := fes(0, 1)
+	for _, tc := range []struct {
+		name          string
+		tag           uint64
+		inputs, table [][]F
+	}{
+		{"range tag", RangeTag, [][]F{col}, [][]F{col}},
+		{"tag too large", 1 << 32, [][]F{col}, [][]F{col}},
+		{"too wide", 3, columns(MaxWidth, 2), columns(MaxWidth, 2)},
+		{"no columns", 3, nil, nil},
+		{"widths differ", 3, [][]F{col}, [][]F{col, col}},
+	} {
+		if _, err := Table("t", tc.tag, tc.inputs, tc.table); !errors.Is(err, ErrShape) {
+			t.Errorf("%s: %v, want ErrShape", tc.name, err)
+		}
+	}
+	if _, err := Table("t", 3, columns(MaxTableWidth, 2), columns(MaxTableWidth, 2)); err != nil {
+		t.Errorf("a table of %d columns: %v", MaxTableWidth, err)
+	}
 }
