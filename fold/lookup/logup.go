@@ -364,17 +364,21 @@ func Verify(tr *transcript.Transcript, shapes []Shape, p *Proof) ([]Claim, error
 		slots, n := r.layer(k)
 		g, claim := r.composition(slots, n, tr.ChallengeExt(labelLambda))
 		layer := &p.Layers[k]
-		next, err := sumcheck.Verify(tr, claim, g, k, layer)
+		// Table 0 is eq(ρ, ·), which the verifier evaluates itself; the
+		// others' evaluations become the claims of the next layer.
+		eqAt := func(point, evals []K) error {
+			eq, err := mle.Eq(r.point, point)
+			if err != nil {
+				return err
+			}
+			if !eq.Equal(&evals[0]) {
+				return fmt.Errorf("the eq table's evaluation is %s, eq(ρ, r) is %s", evals[0].String(), eq.String())
+			}
+			return nil
+		}
+		next, err := sumcheck.Verify(tr, claim, g, k, layer, eqAt)
 		if err != nil {
 			return nil, fmt.Errorf("lookup: Verify: layer %d: %w: %w", k, ErrReject, err)
-		}
-		eq, err := mle.Eq(r.point, next)
-		if err != nil {
-			return nil, fmt.Errorf("lookup: Verify: layer %d: %w: %w", k, ErrReject, err)
-		}
-		if !eq.Equal(&layer.Evals[0]) {
-			return nil, fmt.Errorf("lookup: Verify: layer %d: the eq table's evaluation is %s, eq(ρ, r) is %s: %w",
-				k, layer.Evals[0].String(), eq.String(), ErrReject)
 		}
 		r.advance(tr, k, slots, layer.Evals, next)
 	}

@@ -195,26 +195,24 @@ func leafDenominators(q []K, cols [][]F, constant []bool, alpha, gamma K) {
 			vary = append(vary, k)
 		}
 	}
+	neg := make([]K, len(pow))
+	for k := range pow {
+		neg[k].Neg(&pow[k])
+	}
 	parallel.For(len(q), grain, func(lo, hi int) {
-		var t F
 		for b := lo; b < hi; b += block {
 			e := min(b+block, hi)
 			for i := range q[b:e] {
 				q[b+i] = base
 			}
 			for _, k := range vary {
-				if k == 0 { // γ^0 = 1
+				if k == 0 { // γ^0 = 1: a subtraction in the first coordinate
 					for i, x := range cols[k][b:e] {
 						q[b+i].A0.Sub(&q[b+i].A0, &x)
 					}
 					continue
 				}
-				for i, x := range cols[k][b:e] {
-					t.Mul(&pow[k].A0, &x)
-					q[b+i].A0.Sub(&q[b+i].A0, &t)
-					t.Mul(&pow[k].A1, &x)
-					q[b+i].A1.Sub(&q[b+i].A1, &t)
-				}
+				_ = ext.MulAddBase(q[b:e], neg[k], cols[k][b:e])
 			}
 		}
 	})
@@ -362,18 +360,9 @@ func evaluateColumns(cols [][]F, eq []K) []K {
 	parts := make([][]K, w)
 	parallel.Split(len(eq), w, func(c, lo, hi int) {
 		acc := make([]K, len(cols))
-		var t F
-		for b := lo; b < hi; b += block {
-			e := min(b+block, hi)
-			for k, col := range cols {
-				a := &acc[k]
-				for i, x := range col[b:e] {
-					t.Mul(&eq[b+i].A0, &x)
-					a.A0.Add(&a.A0, &t)
-					t.Mul(&eq[b+i].A1, &x)
-					a.A1.Add(&a.A1, &t)
-				}
-			}
+		for k, col := range cols {
+			v, _ := ext.InnerBase(eq[lo:hi], col[lo:hi])
+			acc[k] = v
 		}
 		parts[c] = acc
 	})

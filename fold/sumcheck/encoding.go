@@ -11,15 +11,15 @@ import (
 // encodingVersion is the first byte of an encoded proof.
 const encodingVersion = 1
 
-// maxRoundEvals is the most evaluations an encoded round may hold: degree
-// MaxDegree plus one.
-const maxRoundEvals = MaxDegree + 1
+// maxRoundEvals is the most evaluations an encoded round may hold: MaxDegree
+// (s(0) and s(2), …, s(d)).
+const maxRoundEvals = MaxDegree
 
 // The encoding of a Proof, every integer little-endian:
 //
 //	version        1 byte (1)
 //	rounds         1 byte, at most MaxRounds
-//	per round      1 byte count c ≤ MaxDegree+1, then c elements of K
+//	per round      1 byte count c ≤ MaxDegree, then c elements of K
 //	evals          4 bytes count e ≤ MaxPolys, then e elements of K
 //
 // An element of K is A0 then A1, each a canonical word (below q) in 8 bytes.

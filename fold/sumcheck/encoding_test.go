@@ -76,9 +76,9 @@ func TestEncodingRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	modified := func(f func(b []byte) []byte) []byte { return f(slices.Clone(good)) }
-	// Layout of good: version, 4 rounds, each 1 + 4·16 bytes, then evals.
+	// Layout of good: version, 4 rounds of degree 3, each 1 + 3·16 bytes, then evals.
 	firstWord := 3
-	evalsAt := 2 + 4*(1+4*wire.ElemBytes)
+	evalsAt := 2 + 4*(1+3*wire.ElemBytes)
 	tests := map[string][]byte{
 		"empty":           nil,
 		"version 0":       modified(func(b []byte) []byte { b[0] = 0; return b }),

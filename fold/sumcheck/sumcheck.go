@@ -142,26 +142,52 @@ func products(g Composition) (Products, bool) {
 	return Products{}, false
 }
 
-// Proof is a sum-check proof: for round i, the evaluations s_i(0), …, s_i(d)
-// of its round polynomial (d = g's degree), and the claimed evaluations
-// P_j(r) of every table at the final point r.
+// Proof is a sum-check proof: for round i, the evaluations s_i(0) and
+// s_i(2), …, s_i(d) of its round polynomial (d = g's degree; s_i(1) is the
+// round's claim minus s_i(0), so it is not sent), and the claimed
+// evaluations P_j(r) of every table at the final point r.
 type Proof struct {
 	Rounds [][]K
 	Evals  []K
 }
 
+// Check is the caller's check of a sum-check's final evaluations: that every
+// table P_j takes the value evals[j] at point, against a commitment or by
+// evaluating a table the verifier knows (an eq table, a public column), or by
+// handing the values on as claims that a later step checks. Verify cannot do
+// it, since it sees no table, and a proof proves nothing without it.
+type Check func(point, evals []K) error
+
 // Transcript labels. The header record keeps a proof for one shape from
 // being read as one for another.
 const (
 	labelShape     = "sumcheck/shape"
+	labelTerms     = "sumcheck/terms"
+	labelCoeffs    = "sumcheck/coeffs"
 	labelClaim     = "sumcheck/claim"
 	labelRound     = "sumcheck/round"
 	labelChallenge = "sumcheck/challenge"
 	labelEvals     = "sumcheck/evals"
 )
 
-func absorbStatement(tr *transcript.Transcript, numVars, n, d int, claim K) {
+// absorbStatement binds what is proven: the shape, g itself when it is
+// Products (its terms and coefficients; any other Composition is the
+// caller's to bind), and the claim.
+func absorbStatement(tr *transcript.Transcript, g Composition, numVars, n, d int, claim K) {
 	tr.AppendUint64(labelShape, uint64(numVars), uint64(n), uint64(d))
+	if p, ok := products(g); ok {
+		shape := []uint64{uint64(len(p.Terms))}
+		coeffs := make([]K, len(p.Terms))
+		for k, t := range p.Terms {
+			coeffs[k] = t.Coeff
+			shape = append(shape, uint64(len(t.Factors)))
+			for _, f := range t.Factors {
+				shape = append(shape, uint64(f))
+			}
+		}
+		tr.AppendUint64(labelTerms, shape...)
+		tr.AppendExt(labelCoeffs, coeffs...)
+	}
 	tr.AppendExt(labelClaim, claim)
 }
 
@@ -192,11 +218,12 @@ func Prove(ctx context.Context, tr *transcript.Transcript, claim K, g Compositio
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("sumcheck: Prove: %w", err)
 	}
-	absorbStatement(tr, numVars, n, d, claim)
+	absorbStatement(tr, g, numVars, n, d, claim)
 
 	p := newProver(g, d, polys)
 	proof := &Proof{Rounds: make([][]K, numVars), Evals: make([]K, n)}
-	flat := make([]K, numVars*(d+1))
+	flat := make([]K, numVars*d)
+	s := make([]K, d+1)
 	point := make([]K, numVars)
 	var bind *K // the challenge the tables still have to be bound to
 	var cur K   // s_{i−1}(r_{i−1}), what round i must sum to
@@ -204,7 +231,6 @@ func Prove(ctx context.Context, tr *transcript.Transcript, claim K, g Compositio
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d: %w", i, err)
 		}
-		s := flat[i*(d+1) : (i+1)*(d+1) : (i+1)*(d+1)]
 		if err := p.round(s, 1<<(numVars-1-i), bind); err != nil {
 			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d: %w", i, err)
 		}
@@ -219,9 +245,12 @@ func Prove(ctx context.Context, tr *transcript.Transcript, claim K, g Compositio
 		if i > 0 && !sum.Equal(&cur) {
 			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d disagrees with round %d: g has a degree above its Degree() %d: %w", i, i-1, d, ErrShape)
 		}
-		tr.AppendExt(labelRound, s...)
+		sent := flat[i*d : (i+1)*d : (i+1)*d]
+		sent[0] = s[0]
+		copy(sent[1:], s[2:])
+		tr.AppendExt(labelRound, sent...)
 		point[i] = tr.ChallengeExt(labelChallenge)
-		proof.Rounds[i] = s
+		proof.Rounds[i] = sent
 		bind = &point[i]
 		cur = interpolate(s, point[i])
 	}
@@ -267,19 +296,23 @@ func tableShape(polys [][]K, n int) (int, error) {
 }
 
 // Verify checks p against claim for a g over numVars variables on the
-// transcript, and returns the point r at which the caller must check that
-// every table P_j takes the value p.Evals[j] (against a commitment, or by
-// evaluating it). It has already checked every round and that
-// g(p.Evals) equals the last round polynomial at r.
+// transcript: every round, that g(p.Evals) equals the last round polynomial
+// at the point r, and finally check(r, p.Evals), the caller's check that the
+// tables take those values at r. It returns r.
 //
-// THE CALLER MUST CHECK p.Evals AGAINST THE TABLES AT THE RETURNED POINT:
-// Verify sees no table, and any claim has a proof whose Evals are made up.
+// check is required because Verify sees no table: for any claim there is a
+// proof whose Evals are made up and pass everything else. An error from check
+// is returned wrapped with ErrReject.
 //
 // A proof of the wrong shape or that fails a check is an error wrapping
-// ErrReject; a bad g, numVars or transcript is an error wrapping ErrShape.
-func Verify(tr *transcript.Transcript, claim K, g Composition, numVars int, p *Proof) ([]K, error) {
+// ErrReject; a bad g, numVars, transcript or a nil check is an error wrapping
+// ErrShape.
+func Verify(tr *transcript.Transcript, claim K, g Composition, numVars int, p *Proof, check Check) ([]K, error) {
 	if tr == nil {
 		return nil, fmt.Errorf("sumcheck: Verify: nil transcript: %w", ErrShape)
+	}
+	if check == nil {
+		return nil, fmt.Errorf("sumcheck: Verify: nil check of the final evaluations: %w", ErrShape)
 	}
 	n, d, err := shape(g)
 	if err != nil {
@@ -295,30 +328,34 @@ func Verify(tr *transcript.Transcript, claim K, g Composition, numVars int, p *P
 		return nil, fmt.Errorf("sumcheck: Verify: %d rounds for %d variables: %w", len(p.Rounds), numVars, ErrReject)
 	}
 	for i, s := range p.Rounds {
-		if len(s) != d+1 {
-			return nil, fmt.Errorf("sumcheck: Verify: round %d has %d evaluations, want %d for degree %d: %w", i, len(s), d+1, d, ErrReject)
+		if len(s) != d {
+			return nil, fmt.Errorf("sumcheck: Verify: round %d has %d evaluations, want %d for degree %d: %w", i, len(s), d, d, ErrReject)
 		}
 	}
 	if len(p.Evals) != n {
 		return nil, fmt.Errorf("sumcheck: Verify: %d final evaluations for %d tables: %w", len(p.Evals), n, ErrReject)
 	}
 
-	absorbStatement(tr, numVars, n, d, claim)
+	absorbStatement(tr, g, numVars, n, d, claim)
 	cur := claim
 	point := make([]K, numVars)
+	full := make([]K, d+1)
 	for i, s := range p.Rounds {
-		var sum K
-		sum.Add(&s[0], &s[1])
-		if !sum.Equal(&cur) {
-			return nil, fmt.Errorf("sumcheck: Verify: round %d: s(0) + s(1) = %s, the claim is %s: %w", i, sum.String(), cur.String(), ErrReject)
-		}
+		// s(0) + s(1) = cur by construction: the check of every round is
+		// that the polynomial through these values meets the next one.
+		full[0] = s[0]
+		full[1].Sub(&cur, &s[0])
+		copy(full[2:], s[1:])
 		tr.AppendExt(labelRound, s...)
 		point[i] = tr.ChallengeExt(labelChallenge)
-		cur = interpolate(s, point[i])
+		cur = interpolate(full, point[i])
 	}
 	tr.AppendExt(labelEvals, p.Evals...)
 	if v := g.Evaluate(p.Evals); !v.Equal(&cur) {
 		return nil, fmt.Errorf("sumcheck: Verify: g(Evals) = %s, the last round gives %s: %w", v.String(), cur.String(), ErrReject)
+	}
+	if err := check(point, p.Evals); err != nil {
+		return nil, fmt.Errorf("sumcheck: Verify: final evaluations: %w: %w", ErrReject, err)
 	}
 	return point, nil
 }

@@ -127,6 +127,27 @@ func skipWithoutKernels(tb testing.TB) {
 	}
 }
 
+// tablesAt is the caller's check when it holds the tables: each evaluated at
+// the point must be its claimed evaluation.
+func tablesAt(ts [][]K) Check {
+	return func(point, evals []K) error {
+		for j := range ts {
+			want, err := mle.Evaluate(ts[j], point)
+			if err != nil {
+				return err
+			}
+			if !want.Equal(&evals[j]) {
+				return fmt.Errorf("Evals[%d] = %s, table %d at the point is %s", j, evals[j].String(), j, want.String())
+			}
+		}
+		return nil
+	}
+}
+
+// trustEvals accepts any final evaluations: the tests passing it check what
+// Verify rejects on its own.
+func trustEvals(_, _ []K) error { return nil }
+
 // proveAndVerify runs an honest sum-check and checks everything the caller
 // of Verify would: the point, and Evals against the original tables.
 func proveAndVerify(t *testing.T, g Composition, ts [][]K) *Proof {
@@ -139,21 +160,12 @@ func proveAndVerify(t *testing.T, g Composition, ts [][]K) *Proof {
 		t.Fatalf("Prove: %v", err)
 	}
 	trV := transcript.New(protocol)
-	pointV, err := Verify(trV, claim, g, numVars, proof)
+	pointV, err := Verify(trV, claim, g, numVars, proof, tablesAt(ts))
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
 	if !slices.Equal(pointP, pointV) {
 		t.Fatalf("prover point %v, verifier point %v", pointP, pointV)
-	}
-	for j := range ts {
-		want, err := mle.Evaluate(ts[j], pointV)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !want.Equal(&proof.Evals[j]) {
-			t.Fatalf("Evals[%d] = %s, table %d at the point is %s", j, proof.Evals[j].String(), j, want.String())
-		}
 	}
 	cp, cv := trP.ChallengeExt("after"), trV.ChallengeExt("after")
 	if !cp.Equal(&cv) {
@@ -278,13 +290,13 @@ func TestSoundness(t *testing.T) {
 
 		for _, m := range ms {
 			t.Run(fmt.Sprintf("d=%d/%s", g.Degree(), m.name), func(t *testing.T) {
-				_, err := Verify(transcript.New(protocol), m.claim, g, numVars, m.proof)
+				_, err := Verify(transcript.New(protocol), m.claim, g, numVars, m.proof, trustEvals)
 				if !errors.Is(err, ErrReject) {
 					t.Fatalf("Verify = %v, want ErrReject", err)
 				}
 			})
 		}
-		if _, err := Verify(transcript.New(protocol), claim, g, numVars, good); err != nil {
+		if _, err := Verify(transcript.New(protocol), claim, g, numVars, good, trustEvals); err != nil {
 			t.Fatalf("the unmodified proof: %v", err)
 		}
 	}
@@ -292,8 +304,9 @@ func TestSoundness(t *testing.T) {
 
 // cheat runs a prover for a false claim that keeps every round consistent
 // with the verifier's running claim by shifting s_i(0), with the real
-// tables otherwise. It returns the proof and the point.
-func cheat(t *testing.T, claim K, g Composition, ts [][]K) (*Proof, []K) {
+// tables otherwise. It returns the proof, the point and the value the last
+// round polynomial takes there.
+func cheat(t *testing.T, claim K, g Composition, ts [][]K) (*Proof, []K, K) {
 	t.Helper()
 	_, d, err := shape(g)
 	if err != nil {
@@ -301,7 +314,7 @@ func cheat(t *testing.T, claim K, g Composition, ts [][]K) (*Proof, []K) {
 	}
 	numVars := mle.NumVars(len(ts[0]))
 	tr := transcript.New(protocol)
-	absorbStatement(tr, numVars, len(ts), d, claim)
+	absorbStatement(tr, g, numVars, len(ts), d, claim)
 	p := newProver(g, d, ts)
 	proof := &Proof{Evals: make([]K, len(ts))}
 	point := make([]K, numVars)
@@ -316,14 +329,15 @@ func cheat(t *testing.T, claim K, g Composition, ts [][]K) (*Proof, []K) {
 		sum.Add(&s[0], &s[1])
 		shift.Sub(&cur, &sum)
 		s[0].Add(&s[0], &shift)
-		tr.AppendExt(labelRound, s...)
+		sent := append([]K{s[0]}, s[2:]...)
+		tr.AppendExt(labelRound, sent...)
 		point[i] = tr.ChallengeExt(labelChallenge)
 		cur = interpolate(s, point[i])
-		proof.Rounds = append(proof.Rounds, s)
+		proof.Rounds = append(proof.Rounds, sent)
 		bind = &point[i]
 	}
 	p.finish(proof.Evals, bind)
-	return proof, point
+	return proof, point, cur
 }
 
 func TestCheatingProver(t *testing.T) {
@@ -335,19 +349,19 @@ func TestCheatingProver(t *testing.T) {
 	one := kOf(1)
 	claim.Add(&claim, &one)
 
-	proof, point := cheat(t, claim, g, cloneTables(ts))
-	if _, err := Verify(transcript.New(protocol), claim, g, numVars, proof); !errors.Is(err, ErrReject) {
+	proof, _, last := cheat(t, claim, g, cloneTables(ts))
+	if _, err := Verify(transcript.New(protocol), claim, g, numVars, proof, trustEvals); !errors.Is(err, ErrReject) {
 		t.Fatalf("a false claim with consistent rounds and the true evaluations: %v, want ErrReject", err)
 	}
 
-	// Made-up Evals that satisfy g pass Verify: only the caller's check of
-	// Evals against the tables catches them, which is why it is required.
-	last := interpolate(proof.Rounds[numVars-1], point[numVars-1])
+	// Made-up Evals that satisfy g pass Verify's own checks: only the
+	// caller's check of Evals against the tables catches them, which is why
+	// Verify requires one.
 	var e12 K
 	e12.Mul(&proof.Evals[1], &proof.Evals[2])
 	e12.Inverse(&e12)
 	proof.Evals[0].Mul(&last, &e12)
-	got, err := Verify(transcript.New(protocol), claim, g, numVars, proof)
+	got, err := Verify(transcript.New(protocol), claim, g, numVars, proof, trustEvals)
 	if err != nil {
 		t.Fatalf("Verify of forged Evals: %v (the forgery should pass Verify itself)", err)
 	}
@@ -357,6 +371,32 @@ func TestCheatingProver(t *testing.T) {
 	}
 	if v.Equal(&proof.Evals[0]) {
 		t.Fatal("the forged evaluation matches the table: the cheat did not cheat")
+	}
+	// With the caller's check the forgery is rejected.
+	if _, err := Verify(transcript.New(protocol), claim, g, numVars, proof, tablesAt(ts)); !errors.Is(err, ErrReject) {
+		t.Fatalf("Verify with the tables' check of forged Evals: %v, want ErrReject", err)
+	}
+	if _, err := Verify(transcript.New(protocol), claim, g, numVars, proof, nil); !errors.Is(err, ErrShape) {
+		t.Fatalf("Verify without a check: %v, want ErrShape", err)
+	}
+}
+
+// The composition's terms are part of the statement: a proof for one g does
+// not verify for another of the same shape, even one it happens to satisfy.
+func TestCompositionBound(t *testing.T) {
+	skipWithoutKernels(t)
+	ts := randTables(newRand(8), 3, 5)
+	g := Product(3, 0, 1, 2)
+	claim := naiveSum(g, ts)
+	proof, _, err := Prove(context.Background(), transcript.New(protocol), claim, g, cloneTables(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same product with its factors listed in another order is the same
+	// polynomial, but another statement.
+	h := Product(3, 2, 1, 0)
+	if _, err := Verify(transcript.New(protocol), claim, h, 5, proof, tablesAt(ts)); !errors.Is(err, ErrReject) {
+		t.Fatalf("a proof for Π(0,1,2) verified as one for Π(2,1,0): %v", err)
 	}
 }
 
@@ -395,7 +435,7 @@ func TestTranscriptReplay(t *testing.T) {
 	if err := proof.UnmarshalBinary(b1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(transcript.New(protocol+"/other"), claim, g, 6, &proof); !errors.Is(err, ErrReject) {
+	if _, err := Verify(transcript.New(protocol+"/other"), claim, g, 6, &proof, trustEvals); !errors.Is(err, ErrReject) {
 		t.Fatalf("Verify on another transcript: %v, want ErrReject", err)
 	}
 }
@@ -488,12 +528,12 @@ func TestVerifyShapeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Verify(transcript.New(protocol), claim, tt.g, tt.numVars, proof); !errors.Is(err, ErrShape) {
+			if _, err := Verify(transcript.New(protocol), claim, tt.g, tt.numVars, proof, trustEvals); !errors.Is(err, ErrShape) {
 				t.Fatalf("Verify = %v, want ErrShape", err)
 			}
 		})
 	}
-	if _, err := Verify(nil, claim, g, 3, proof); err == nil {
+	if _, err := Verify(nil, claim, g, 3, proof, trustEvals); err == nil {
 		t.Error("Verify with a nil transcript succeeded")
 	}
 }
