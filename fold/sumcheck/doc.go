@@ -7,18 +7,21 @@
 // Composition of degree 1…MaxDegree, all over K = F_q[u]/(u² − 7). It is the
 // protocol Neo's Π_CCS and the logUp arguments reduce to.
 //
-// Round i sends the round polynomial s_i by its evaluations s_i(0), …, s_i(d)
-// and receives the challenge r_i from the Fiat–Shamir transcript; at the end
-// the prover sends Evals, the values P_j(r) at the point r = (r_0, …, r_{ℓ−1}).
-// Verify checks every round and that g(Evals) is what the last round
-// promised, but it cannot see the tables: the caller must check that every
-// P_j takes the value Evals[j] at the returned point, against a commitment or
-// by evaluating a public table. Without that check a proof proves nothing.
+// Round i sends the round polynomial s_i by its evaluations s_i(0) and
+// s_i(2), …, s_i(d) (s_i(1) is the running claim minus s_i(0)) and receives
+// the challenge r_i from the Fiat–Shamir transcript; at the end the prover
+// sends Evals, the values P_j(r) at the point r = (r_0, …, r_{ℓ−1}). Verify
+// checks every round and that g(Evals) is what the last round promised, but
+// it cannot see the tables, so it takes the caller's Check as an argument:
+// that every P_j takes the value Evals[j] at r, against a commitment, by
+// evaluating a table it knows (an eq table), or by passing the values on as
+// claims for a later step. Without that check a proof proves nothing.
 //
 // Prove and Verify absorb into the transcript, in this order: the shape
-// (ℓ, n, d), the claim, each round polynomial before its challenge, and
-// Evals. They absorb nothing about g itself: the caller binds the statement
-// (which tables, which g) into the transcript before calling them.
+// (ℓ, n, d), the terms and coefficients of g when it is Products, the claim,
+// each round polynomial before its challenge, and Evals. Any other
+// Composition, and the tables themselves (their commitments), are the
+// caller's to bind before calling them.
 //
 // The prover runs each round as one pass over the tables, split across cores
 // with package parallel: binding the previous round's challenge and
