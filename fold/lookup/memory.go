@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ssprove/ssprove/fold/mle"
 	"github.com/ssprove/ssprove/fold/transcript"
@@ -588,7 +589,7 @@ func (m *Memory) checkPublic(claims []Claim) error {
 	}
 	for j, c := range []public{{"Num", cells.real, final.Num}, {"address", cells.addr, final.Tuple[colAddr]}} {
 		want := evals[j] // the same column, and (by the batching of Verify) the same point
-		if !samePoint(init.Point, final.Point) {
+		if !slices.Equal(init.Point, final.Point) {
 			var err error
 			if want, err = mle.EvaluateBase(c.col, final.Point); err != nil {
 				return fmt.Errorf("lookup: memory %q: %w", m.name, err)
@@ -616,7 +617,7 @@ func (m *Memory) checkPublic(claims []Claim) error {
 func (m *Memory) checkDecomposition(claims []Claim) error {
 	w, r, lo, hi := &claims[groupWrite], &claims[groupRead], &claims[groupLo], &claims[groupHi]
 	for _, c := range []*Claim{r, lo, hi} {
-		if !samePoint(w.Point, c.Point) {
+		if !slices.Equal(w.Point, c.Point) {
 			return fmt.Errorf("lookup: memory %q: the claims of %q and %q are at different points: %w", m.name, w.Group, c.Group, ErrReject)
 		}
 	}
@@ -637,18 +638,6 @@ func (m *Memory) checkDecomposition(claims []Claim) error {
 		return fmt.Errorf("lookup: memory %q: Now − ReadTime − Real ≠ Lo + 2^16·Hi at the claims' point: %w", m.name, ErrReject)
 	}
 	return nil
-}
-
-func samePoint(a, b []K) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (m *Memory) expect(c Claim, what string, got, want K) error {
