@@ -171,6 +171,34 @@ func Bind(f []K, r K) ([]K, error) {
 	return f[:h], nil
 }
 
+// BindBase fixes variable 0 of a table f over F to r ∈ K and returns the
+// bound table over K, half the length: the first round of a sum-check whose
+// tables start over F (a witness, M·z), without lifting f to K first.
+// len(f) must be a power of two, at least 2; f is not modified.
+func BindBase(f []goldilocks.Element, r K) ([]K, error) {
+	if len(f) < 2 || len(f)&(len(f)-1) != 0 {
+		return nil, fmt.Errorf("mle: BindBase of a table of %d entries, want a power of two ≥ 2: %w", len(f), ErrLength)
+	}
+	if err := ext.MulAddBase(nil, r, nil); err != nil {
+		return nil, fmt.Errorf("mle: BindBase: %w", err)
+	}
+	h := len(f) / 2
+	out := make([]K, h)
+	parallel.For(h, grain, func(lo, hi int) {
+		// out = lo + r·(hi − lo), the slope over F in a small buffer.
+		var d [256]goldilocks.Element
+		for b := lo; b < hi; b += len(d) {
+			e := min(b+len(d), hi)
+			for i := b; i < e; i++ {
+				out[i].A0 = f[i]
+				d[i-b].Sub(&f[h+i], &f[i])
+			}
+			_ = ext.MulAddBase(out[b:e], r, d[:e-b])
+		}
+	})
+	return out, nil
+}
+
 func check(op string, n, vars int) error {
 	if vars > MaxVars || n != 1<<vars {
 		return fmt.Errorf("mle: %s of a table of %d entries at a point of %d coordinates: %w", op, n, vars, ErrLength)

@@ -201,6 +201,37 @@ func TestBindThenEvaluate(t *testing.T) {
 	}
 }
 
+// BindBase of an F table equals Bind of its lift, on every backend, across
+// the block size of its loop and the parallel grain.
+func TestBindBase(t *testing.T) {
+	gltest.ForEachBackend(t, func(t *testing.T) {
+		rng := newRand(11)
+		for _, numVars := range []int{1, 2, 5, 9, 10, 15} {
+			f := make([]goldilocks.Element, 1<<numVars)
+			for i := range f {
+				f[i] = randF(rng)
+			}
+			r := randTable(rng, 1)[0]
+			got, err := BindBase(f, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := Bind(Lift(f), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("vars=%d: BindBase differs from Bind of the lifted table", numVars)
+			}
+		}
+		for _, n := range []int{0, 1, 3, 6} {
+			if _, err := BindBase(make([]goldilocks.Element, n), K{}); !errors.Is(err, ErrLength) {
+				t.Errorf("BindBase of %d entries: %v, want ErrLength", n, err)
+			}
+		}
+	})
+}
+
 func TestEvaluateBase(t *testing.T) {
 	rng := newRand(6)
 	for _, numVars := range []int{0, 1, 3, 7, 15} {
