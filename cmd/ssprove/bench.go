@@ -84,7 +84,7 @@ median of --rounds interleaved rounds.
 			if err != nil {
 				return fmt.Errorf("bench %s: %w", args[0], err)
 			}
-			title := fmt.Sprintf("%s kernels over Goldilocks on %s; median of %d rounds", args[0], bench.Environment(), rounds)
+			title := fmt.Sprintf("bench %s on %s; median of %d rounds", args[0], bench.Environment(), rounds)
 			return bench.WriteTable(cmd.OutOrStdout(), title, res, markdown)
 		},
 	}
