@@ -6,8 +6,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 	"github.com/consensys/gnark-crypto/field/goldilocks/extensions"
-	"github.com/consensys/gnark-crypto/field/goldilocks/poseidon2"
 
+	"github.com/ssprove/ssprove/kernels/poseidon2"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/challenge"
 	"github.com/ssprove/ssprove/lattice/ring"
@@ -20,7 +20,7 @@ import (
 // own default (6, 17) is below that and is not used. The round constants are
 // gnark-crypto's, derived from the parameter string by Keccak.
 const (
-	width          = 12
+	width          = poseidon2.Width
 	rate           = 8
 	fullRounds     = 8
 	partialRounds  = 22
@@ -46,7 +46,11 @@ const (
 )
 
 var permutation = sync.OnceValue(func() *poseidon2.Permutation {
-	return poseidon2.NewPermutation(width, fullRounds, partialRounds)
+	p, err := poseidon2.New(fullRounds, partialRounds)
+	if err != nil {
+		panic(err) // the round numbers are constants New accepts
+	}
+	return p
 })
 
 // K is the extension field the sum-checks run over, F_q[u]/(u² − 7).
@@ -242,7 +246,6 @@ func (t *Transcript) squeeze() goldilocks.Element {
 }
 
 func (t *Transcript) permute() {
-	// The width is fixed, so Permutation cannot fail.
-	_ = t.perm.Permutation(t.state[:])
+	t.perm.Permute(&t.state)
 	t.pos = 0
 }
