@@ -2,6 +2,7 @@ package ajtai
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -35,17 +36,63 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 	if len(out) != D*mat.kappa {
 		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
 	}
+	if err := commit(ctx, mat, [][]E{Z}, [][]E{out}); err != nil {
+		return fmt.Errorf("ajtai: commit: %w", err)
+	}
+	return nil
+}
+
+// CommitBatch does what Commit(ctx, mat, Zs[w], outs[w]) does for every w,
+// in one pass over M: each column of M is read (or, for a matrix that is not
+// stored, regenerated and transformed) once for the whole batch and used for
+// every witness while it is in cache. Neo commits to many witnesses of the
+// same shape at once (the k digit matrices of a decomposition); expanding a
+// regenerated M costs several times the arithmetic, and the batch pays it
+// once instead of once per witness. Zs must not be empty, every Zs[w] must
+// have D·m entries and every outs[w] D·κ; an unreduced word is an error
+// wrapping ErrEntry that names its witness. No output may overlap another
+// output or any witness.
+func CommitBatch(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
+	if mat == nil {
+		return fmt.Errorf("%w: nil matrix", ErrShape)
+	}
+	if len(Zs) == 0 {
+		return fmt.Errorf("%w: empty batch", ErrShape)
+	}
+	if len(outs) != len(Zs) {
+		return fmt.Errorf("%w: %d outputs for %d witnesses", ErrShape, len(outs), len(Zs))
+	}
+	for w := range Zs {
+		if len(Zs[w]) != D*mat.m {
+			return fmt.Errorf("%w: witness %d has %d entries, want %d×%d = %d", ErrShape, w, len(Zs[w]), D, mat.m, D*mat.m)
+		}
+		if len(outs[w]) != D*mat.kappa {
+			return fmt.Errorf("%w: output %d has %d entries, want %d×%d = %d", ErrShape, w, len(outs[w]), D, mat.kappa, D*mat.kappa)
+		}
+	}
+	if err := commit(ctx, mat, Zs, outs); err != nil {
+		var e *entryError
+		if errors.As(err, &e) {
+			return fmt.Errorf("ajtai: commit batch: witness %d: %w", e.witness, err)
+		}
+		return fmt.Errorf("ajtai: commit batch: %w", err)
+	}
+	return nil
+}
+
+// commit is Commit and CommitBatch once the shapes are checked.
+func commit(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
 	b, err := accel.Selected()
 	if err != nil {
 		return err
 	}
 	k := gl64.CommitKernels(b)
 	if k == nil {
-		return fmt.Errorf("ajtai: backend %s has no commitment kernels in this build", b)
+		return fmt.Errorf("backend %s has no commitment kernels in this build", b)
 	}
 	ws := make([]*worker, workers(mat.m))
 	for i := range ws {
-		ws[i] = mat.getWorker()
+		ws[i] = mat.getWorker(len(Zs))
 	}
 	defer func() {
 		for _, w := range ws {
@@ -53,51 +100,92 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 		}
 	}()
 	err = forChunks(ctx, mat.m, len(ws), func(w, lo, hi int) error {
-		return ws[w].columns(mat, k, Z, lo, hi)
+		return ws[w].columns(mat, k, Zs, lo, hi)
 	})
 	if err != nil {
-		return fmt.Errorf("ajtai: commit: %w", err)
+		return err
 	}
-	return finish(mat, ws, out)
+	return finish(mat, ws, outs)
 }
 
-// getWorker returns a worker with zeroed accumulators, reusing one from an
-// earlier Commit when it can: small commitments would otherwise spend more on
-// allocating and clearing buffers than on arithmetic.
-func (mat *Matrix) getWorker() *worker {
-	if w, ok := mat.workers.Get().(*worker); ok {
-		clear(w.hat)
-		clear(w.coef)
-		return w
+// entryError is an unreduced word of a witness. It remembers the witness so
+// that CommitBatch can name it; Commit, with a single witness, does not.
+type entryError struct {
+	witness, row, column int
+	word                 uint64
+}
+
+func (e *entryError) Error() string {
+	return fmt.Sprintf("%v: row %d of column %d holds %#x", ErrEntry, e.row, e.column, e.word)
+}
+
+func (e *entryError) Unwrap() error { return ErrEntry }
+
+// getWorker returns a worker with zeroed accumulators for batch witnesses,
+// reusing one from an earlier commitment when it can: small commitments
+// would otherwise spend more on allocating and clearing buffers than on
+// arithmetic.
+func (mat *Matrix) getWorker(batch int) *worker {
+	w, ok := mat.workers.Get().(*worker)
+	if !ok {
+		w = newWorker(mat)
 	}
-	return newWorker(mat)
+	w.resize(mat, batch)
+	return w
 }
 
 // worker is one goroutine's accumulators and buffers.
 type worker struct {
-	hat  []E // κ rows of Points evaluations
-	coef []E // κ rows of accWidth coefficients
-	z    []E // the chunk's dense columns, zero-padded to Points
-	cols []int
+	// Witness w accumulates in hat[w·κ·Points:] (κ rows of Points
+	// evaluations) and coef[w·κ·accWidth:] (κ rows of accWidth coefficients).
+	hat, coef []E
+	// z holds up to slots dense witness columns, zero-padded to Points,
+	// waiting to be transformed together; pairs says whose they are.
+	z     []E
+	pairs []pair
+	slots int
+	// kinds[c·batch+w] is the kind of column lo+c of witness w; forms[c] the
+	// forms of column lo+c of M that some witness needs.
+	kinds []kind
+	forms []form
 	// For a matrix that is not stored: the chunk's columns of M.
 	raw, mcoef, mhat []E
-	kinds            []kind
 }
 
+// pair is a dense column j of witness w.
+type pair struct{ w, j int }
+
 func newWorker(mat *Matrix) *worker {
-	w := &worker{
-		hat:   make([]E, mat.kappa*Points),
-		coef:  make([]E, mat.kappa*accWidth),
-		z:     make([]E, chunkColumns*Points),
-		cols:  make([]int, 0, chunkColumns),
-		kinds: make([]kind, chunkColumns),
-	}
+	w := &worker{forms: make([]form, chunkColumns)}
 	if !mat.Stored() {
 		w.raw = make([]E, chunkColumns*mat.kappa*D)
 		w.mcoef = make([]E, chunkColumns*mat.kappa*coefStride)
 		w.mhat = make([]E, chunkColumns*mat.kappa*Points)
 	}
 	return w
+}
+
+// resize fits the worker to batch witnesses and zeroes their accumulators.
+func (w *worker) resize(mat *Matrix, batch int) {
+	w.hat = fit(w.hat, batch*mat.kappa*Points)
+	w.coef = fit(w.coef, batch*mat.kappa*accWidth)
+	w.kinds = fit(w.kinds, batch*chunkColumns)
+	// Room for a whole chunk of a single witness (as many transforms as
+	// Commit batches) and for every witness of one column, plus the zero
+	// columns that pad the transforms to whole groups of 8.
+	w.slots = max(chunkColumns, batch)
+	w.z = fit(w.z, ((w.slots+7)&^7)*Points)
+	w.pairs = fit(w.pairs, w.slots)[:0]
+	clear(w.hat)
+	clear(w.coef)
+}
+
+// fit returns s resized to n, reallocated when it is too small.
+func fit[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // kind sorts a column: skip (all zero), digits (the additions path), dense,
@@ -110,6 +198,27 @@ const (
 	dense
 	unreduced
 )
+
+// form is a set of the forms of a column of M: its padded coefficients (for
+// the additions path) and its transform (for the NTT path).
+type form uint8
+
+const (
+	coefForm form = 1 << iota
+	hatForm
+	allForms = coefForm | hatForm
+)
+
+// needs is the form of M that a witness column of kind k is multiplied with.
+func (k kind) needs() form {
+	switch k {
+	case digits:
+		return coefForm
+	case dense:
+		return hatForm
+	}
+	return 0
+}
 
 func classify(z []E) kind {
 	nonzero, small := 0, true
@@ -131,20 +240,28 @@ func classify(z []E) kind {
 	return dense
 }
 
-// columns accumulates z_j·M_ij for j in [lo, hi).
-func (w *worker) columns(mat *Matrix, k *gl64.Commit, Z []E, lo, hi int) error {
-	kappa, n := mat.kappa, hi-lo
-	kinds, work := w.kinds[:n], false
-	for c := range kinds {
-		z := Z[(lo+c)*D : (lo+c+1)*D]
-		if kinds[c] = classify(z); kinds[c] == unreduced {
-			for t := range z {
-				if z[t][0] >= gl64.Q {
-					return fmt.Errorf("%w: row %d of column %d holds %#x", ErrEntry, t, lo+c, z[t][0])
+// columns accumulates z_j·M_ij for j in [lo, hi) and every witness, column by
+// column so that each column of M serves the whole batch while it is in
+// cache.
+func (w *worker) columns(mat *Matrix, k *gl64.Commit, Zs [][]E, lo, hi int) error {
+	kappa, n, batch := mat.kappa, hi-lo, len(Zs)
+	kinds, forms, work := w.kinds[:n*batch], w.forms[:n], false
+	for c := range n {
+		forms[c] = 0
+		for v, Z := range Zs {
+			z := Z[(lo+c)*D : (lo+c+1)*D]
+			kd := classify(z)
+			if kd == unreduced {
+				for t := range z {
+					if z[t][0] >= gl64.Q {
+						return &entryError{witness: v, row: t, column: lo + c, word: z[t][0]}
+					}
 				}
 			}
+			kinds[c*batch+v] = kd
+			forms[c] |= kd.needs()
 		}
-		work = work || kinds[c] != skip
+		work = work || forms[c] != 0
 	}
 	if !work {
 		return nil
@@ -152,51 +269,89 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, Z []E, lo, hi int) error {
 	coef, hat, base := mat.coef, mat.hat, 0
 	if !mat.Stored() {
 		coef, hat, base = w.mcoef[:n*kappa*coefStride], w.mhat[:n*kappa*Points], lo
-		if err := mat.expand(w.raw, coef, hat, lo, hi, kinds); err != nil {
+		if err := mat.expand(w.raw, coef, hat, lo, hi, forms); err != nil {
 			return err
 		}
 	}
-	w.cols = w.cols[:0]
+	w.pairs = w.pairs[:0]
 	for j := lo; j < hi; j++ {
-		z := Z[j*D : (j+1)*D]
-		switch kinds[j-lo] {
-		case digits:
+		c := j - lo
+		col := kinds[c*batch : (c+1)*batch]
+		if forms[c]&coefForm != 0 {
 			m := coef[(j-base)*kappa*coefStride : (j-base+1)*kappa*coefStride]
-			for t := range z {
-				switch z[t] {
-				case one:
-					k.AddRows(w.coef[t:], m, accWidth, coefStride)
-				case minusOne:
-					k.SubRows(w.coef[t:], m, accWidth, coefStride)
+			for v, kd := range col {
+				if kd != digits {
+					continue
+				}
+				acc := w.coef[v*kappa*accWidth : (v+1)*kappa*accWidth]
+				for t, e := range Zs[v][j*D : (j+1)*D] {
+					switch e {
+					case one:
+						k.AddRows(acc[t:], m, accWidth, coefStride)
+					case minusOne:
+						k.SubRows(acc[t:], m, accWidth, coefStride)
+					}
 				}
 			}
-		case dense:
-			slot := w.z[len(w.cols)*Points : (len(w.cols)+1)*Points]
-			copy(slot, z)
+		}
+		if forms[c]&hatForm == 0 {
+			continue
+		}
+		// A column's dense witnesses are transformed and multiplied in one
+		// flush, so its evaluations are read once.
+		if len(w.pairs)+denseCount(col) > w.slots {
+			if err := w.flush(mat, k, hat, base); err != nil {
+				return err
+			}
+		}
+		for v, kd := range col {
+			if kd != dense {
+				continue
+			}
+			slot := w.z[len(w.pairs)*Points : (len(w.pairs)+1)*Points]
+			copy(slot, Zs[v][j*D:(j+1)*D])
 			clear(slot[D:])
-			w.cols = append(w.cols, j)
+			w.pairs = append(w.pairs, pair{v, j})
 		}
 	}
-	if len(w.cols) == 0 {
+	return w.flush(mat, k, hat, base)
+}
+
+func denseCount(kinds []kind) int {
+	n := 0
+	for _, kd := range kinds {
+		if kd == dense {
+			n++
+		}
+	}
+	return n
+}
+
+// flush transforms the waiting dense columns and multiply-accumulates each
+// against its column of M, whose evaluations start in hat at column base.
+func (w *worker) flush(mat *Matrix, k *gl64.Commit, hat []E, base int) error {
+	if len(w.pairs) == 0 {
 		return nil
 	}
+	kappa := mat.kappa
 	// Whole groups of 8 transforms run in vector lanes; a partial group would
 	// run scalar, so it is padded with zero columns.
-	padded := (len(w.cols) + 7) &^ 7
-	clear(w.z[len(w.cols)*Points : padded*Points])
+	padded := (len(w.pairs) + 7) &^ 7
+	clear(w.z[len(w.pairs)*Points : padded*Points])
 	zs := w.z[:padded*Points]
 	if err := mat.dom.ForwardBatch(zs); err != nil {
 		return err
 	}
-	for c, j := range w.cols {
-		k.MulAcc(w.hat, hat[(j-base)*kappa*Points:(j-base+1)*kappa*Points], zs[c*Points:(c+1)*Points])
+	for c, p := range w.pairs {
+		k.MulAcc(w.hat[p.w*kappa*Points:(p.w+1)*kappa*Points], hat[(p.j-base)*kappa*Points:(p.j-base+1)*kappa*Points], zs[c*Points:(c+1)*Points])
 	}
+	w.pairs = w.pairs[:0]
 	return nil
 }
 
 // finish adds up the workers' accumulators, brings the evaluations back to
-// coefficients and reduces every row mod Φ81 into out.
-func finish(mat *Matrix, ws []*worker, out []E) error {
+// coefficients and reduces every row mod Φ81 into outs.
+func finish(mat *Matrix, ws []*worker, outs [][]E) error {
 	hat, coef := ws[0].hat, ws[0].coef
 	for _, w := range ws[1:] {
 		gl64.Generic.Add(hat, hat, w.hat)
@@ -205,11 +360,14 @@ func finish(mat *Matrix, ws []*worker, out []E) error {
 	if err := mat.dom.InverseBatch(hat); err != nil {
 		return err
 	}
-	for i := range mat.kappa {
-		p := hat[i*Points : (i+1)*Points]
-		gl64.Generic.Add(p[:accWidth], p[:accWidth], coef[i*accWidth:(i+1)*accWidth])
-		reduce(p)
-		copy(out[i*D:(i+1)*D], p[:D])
+	for v, out := range outs {
+		for i := range mat.kappa {
+			r := v*mat.kappa + i
+			p := hat[r*Points : (r+1)*Points]
+			gl64.Generic.Add(p[:accWidth], p[:accWidth], coef[r*accWidth:(r+1)*accWidth])
+			reduce(p)
+			copy(out[i*D:(i+1)*D], p[:D])
+		}
 	}
 	return nil
 }

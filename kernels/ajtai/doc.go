@@ -25,7 +25,11 @@
 // A Matrix keeps M in memory in both forms (coefficients padded to whole
 // vectors, and NTT evaluations) when it is built with store; otherwise every
 // Commit regenerates the columns it needs from the Source, and that expansion
-// (and the transforms of M it implies) is part of the cost.
+// (and the transforms of M it implies) is part of the cost. CommitBatch
+// commits to several witnesses in one pass over M, so that each column is
+// read or regenerated once for all of them: with M regenerated that is most of
+// the cost of a commitment (about 5× less time for 12 witnesses of 2^16
+// entries), with M stored the arithmetic dominates and it gains 0–15%.
 //
 // The inner loops run on the backend accel.Selected returns (portable Go,
 // AVX-512, AVX2; NEON runs the portable loops with its own NTT). Columns are

@@ -101,35 +101,40 @@ func (mat *Matrix) Columns() int { return mat.m }
 func (mat *Matrix) Stored() bool { return mat.coef != nil }
 
 // expand reads columns [lo, hi) of M from the source into raw and writes, at
-// the same column positions, the padded coefficient rows of those kinds marks
-// digits into coef and the transforms of those it marks dense into hat; a nil
-// kinds means every column in both forms. Columns marked skip are not even
-// read from the source: a regenerated matrix costs only the columns a
-// commitment touches.
-func (mat *Matrix) expand(raw, coef, hat []E, lo, hi int, kinds []kind) error {
+// the same column positions, the padded coefficient rows of the columns whose
+// forms include coefForm into coef and the transforms of those whose forms
+// include hatForm into hat; nil forms means every column in both forms.
+// Columns that need neither are not even read from the source: a
+// regenerated matrix costs only the columns a commitment touches.
+func (mat *Matrix) expand(raw, coef, hat []E, lo, hi int, forms []form) error {
 	per := mat.kappa * D
-	wanted := func(j int) bool { return kinds == nil || kinds[j-lo] != skip }
+	wants := func(c int) form {
+		if forms == nil {
+			return allForms
+		}
+		return forms[c]
+	}
 	for a := lo; a < hi; {
-		if !wanted(a) {
+		if wants(a-lo) == 0 {
 			a++
 			continue
 		}
 		b := a + 1
-		for b < hi && wanted(b) {
+		for b < hi && wants(b-lo) != 0 {
 			b++
 		}
 		mat.src(raw[(a-lo)*per:(b-lo)*per], a, b)
 		a = b
 	}
 	for c := range hi - lo {
-		if kinds == nil || kinds[c] == digits {
+		if wants(c)&coefForm != 0 {
 			for i := range mat.kappa {
 				r := c*mat.kappa + i
 				copy(coef[r*coefStride:r*coefStride+D], raw[r*D:(r+1)*D])
 				clear(coef[r*coefStride+D : (r+1)*coefStride])
 			}
 		}
-		if kinds == nil || kinds[c] == dense {
+		if wants(c)&hatForm != 0 {
 			rows := hat[c*mat.kappa*Points : (c+1)*mat.kappa*Points]
 			for i := range mat.kappa {
 				row := rows[i*Points : (i+1)*Points]

@@ -37,11 +37,46 @@ func (pp *PublicParams) Commit(ctx context.Context, Z []goldilocks.Element) (Com
 	if err := kajtai.Commit(ctx, pp.mat, Z, out); err != nil {
 		return nil, err
 	}
-	c := make(Commitment, p.Kappa)
+	return pp.commitment(out), nil
+}
+
+// CommitBatch returns what Commit returns for each of Zs, in one pass over
+// M: every column of M is read, or regenerated from the seed, once for the
+// whole batch rather than once per witness, which matters most when M is not
+// kept in memory. It is how Π_DEC commits to its k digit matrices. Zs must not be empty; a witness of the
+// wrong length or with an unreduced word is an error naming it.
+func (pp *PublicParams) CommitBatch(ctx context.Context, Zs [][]goldilocks.Element) ([]Commitment, error) {
+	p := pp.params
+	if len(Zs) == 0 {
+		return nil, fmt.Errorf("%w: no witnesses to commit to", ErrShape)
+	}
+	for w, Z := range Zs {
+		if len(Z) != p.D*p.M {
+			return nil, fmt.Errorf("%w: witness %d has %d entries, want d·m = %d·%d = %d", ErrShape, w, len(Z), p.D, p.M, p.D*p.M)
+		}
+	}
+	flat := make([]goldilocks.Element, len(Zs)*p.Kappa*ring.D)
+	outs := make([][]goldilocks.Element, len(Zs))
+	for w := range outs {
+		outs[w] = flat[w*p.Kappa*ring.D : (w+1)*p.Kappa*ring.D]
+	}
+	if err := kajtai.CommitBatch(ctx, pp.mat, Zs, outs); err != nil {
+		return nil, err
+	}
+	cs := make([]Commitment, len(Zs))
+	for w := range cs {
+		cs[w] = pp.commitment(outs[w])
+	}
+	return cs, nil
+}
+
+// commitment packs the kernel's κ·d coefficients into ring elements.
+func (pp *PublicParams) commitment(out []goldilocks.Element) Commitment {
+	c := make(Commitment, pp.params.Kappa)
 	for i := range c {
 		copy(c[i][:], out[i*ring.D:])
 	}
-	return c, nil
+	return c
 }
 
 // Verify checks that Z opens c: M·cf⁻¹(Z) = c and ‖Z‖∞ < B. It returns nil
