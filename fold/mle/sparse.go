@@ -133,6 +133,34 @@ func (m *Sparse) MulVec(res, z []goldilocks.Element) error {
 	return nil
 }
 
+// MulVecK sets res = M·v over K, res[i] = Σ_j M[i][j]·v[j]: the mat-vec of
+// a CCS matrix with a vector that already lives in K, such as a combination
+// of tables bound at a sum-check point. len(res) must be Rows() and len(v)
+// Cols(); res must not overlap v.
+func (m *Sparse) MulVecK(res, v []K) error {
+	if len(res) != m.rows || len(v) != m.cols {
+		return fmt.Errorf("mle: MulVecK of a %d×%d matrix with a vector of %d into %d entries: %w", m.rows, m.cols, len(v), len(res), ErrLength)
+	}
+	parallel.For(m.rows, m.rowGrain(), func(lo, hi int) {
+		var a0, a1, p goldilocks.Element
+		for i := lo; i < hi; i++ {
+			// Each coordinate of K times the entry of F: two base products,
+			// not a product in K.
+			a0.SetZero()
+			a1.SetZero()
+			for k := m.rowStart[i]; k < m.rowStart[i+1]; k++ {
+				vj := &v[m.colIdx[k]]
+				p.Mul(&vj.A0, &m.vals[k])
+				a0.Add(&a0, &p)
+				p.Mul(&vj.A1, &m.vals[k])
+				a1.Add(&a1, &p)
+			}
+			res[i] = K{A0: a0, A1: a1}
+		}
+	})
+	return nil
+}
+
 // MulVecTK sets res = Mᵀ·v over K, res[j] = Σ_i M[i][j]·v[i]: with v the eq
 // table of a point r it gives the evaluations of M̃(r, ·) that folding
 // reduces a CCS claim to. len(res) must be Cols() and len(v) exactly Rows():

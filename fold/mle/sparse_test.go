@@ -143,6 +143,29 @@ func TestSparseMatchesDense(t *testing.T) {
 				t.Fatal("MulVec differs from the dense product")
 			}
 
+			u := make([]K, sh.cols)
+			for j := range u {
+				u[j] = sparseRandK(rng)
+			}
+			mu := make([]K, sh.rows)
+			for i := range mu {
+				for j := range u {
+					var p K
+					p.MulByElement(&u[j], &d[i][j])
+					mu[i].Add(&mu[i], &p)
+				}
+			}
+			resMu := make([]K, sh.rows)
+			for i := range resMu {
+				resMu[i] = sparseRandK(rng) // overwritten, not accumulated into
+			}
+			if err := m.MulVecK(resMu, u); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(resMu, mu) {
+				t.Fatal("MulVecK differs from the dense product")
+			}
+
 			v := make([]K, sh.rows)
 			for i := range v {
 				v[i] = sparseRandK(rng)
@@ -259,6 +282,11 @@ func TestSparseErrors(t *testing.T) {
 		{"MulVec long z", m.MulVec(f(3), f(5))},
 		{"MulVec short res", m.MulVec(f(2), f(4))},
 		{"MulVec nil", m.MulVec(nil, nil)},
+		{"MulVecK short v", m.MulVecK(k(3), k(3))},
+		{"MulVecK long v", m.MulVecK(k(3), k(5))},
+		{"MulVecK short res", m.MulVecK(k(2), k(4))},
+		{"MulVecK swapped", m.MulVecK(k(4), k(3))},
+		{"MulVecK nil", m.MulVecK(nil, nil)},
 		{"MulVecTK short v", m.MulVecTK(k(4), k(2))},
 		{"MulVecTK short res", m.MulVecTK(k(3), k(3))},
 		{"MulVecTK swapped", m.MulVecTK(k(3), k(4))},
@@ -317,6 +345,19 @@ func BenchmarkSparse(b *testing.B) {
 		res := make([]goldilocks.Element, rows)
 		for b.Loop() {
 			if err := m.MulVec(res, z); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b)
+	})
+	b.Run("MulVecK", func(b *testing.B) {
+		u := make([]K, cols)
+		for j := range u {
+			u[j] = sparseRandK(rng)
+		}
+		res := make([]K, rows)
+		for b.Loop() {
+			if err := m.MulVecK(res, u); err != nil {
 				b.Fatal(err)
 			}
 		}

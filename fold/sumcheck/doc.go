@@ -23,6 +23,15 @@
 // Composition, and the tables themselves (their commitments), are the
 // caller's to bind before calling them.
 //
+// ProveRounds and VerifyRounds run rounds alone, for a sum-check in phases:
+// the caller computes each round polynomial (from tables Prove cannot read,
+// such as Π_CCS's digit variables) and is left with the point so far and
+// the value the summed polynomial must take there, which it checks itself
+// or hands as the claim to a following Prove and Verify over the remaining
+// variables. They send rounds exactly as Prove does but absorb their own
+// shape record, (ℓ, d), then the claim and the rounds: no terms and no
+// Evals.
+//
 // The prover runs each round as one pass over the tables, split across cores
 // with package parallel: binding the previous round's challenge and
 // evaluating the next round polynomial chunk by chunk while the chunk is in

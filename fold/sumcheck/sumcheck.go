@@ -31,11 +31,12 @@ const MaxRounds = 32
 // proof may claim.
 const MaxPolys = 1 << 16
 
-// Errors wrapped by what Prove, Verify and the proof decoder return.
+// Errors wrapped by what Prove, ProveRounds, Verify, VerifyRounds and the
+// proof decoder return.
 var (
-	ErrClaim    = errors.New("sumcheck: the tables do not sum to the claimed value") // Prove
+	ErrClaim    = errors.New("sumcheck: the tables do not sum to the claimed value") // Prove, ProveRounds
 	ErrShape    = errors.New("sumcheck: malformed input")                            // tables, degrees, lengths
-	ErrReject   = errors.New("sumcheck: proof rejected")                             // Verify
+	ErrReject   = errors.New("sumcheck: proof rejected")                             // Verify, VerifyRounds
 	ErrEncoding = errors.New("sumcheck: malformed proof encoding")                   // UnmarshalBinary
 )
 
@@ -159,9 +160,11 @@ type Proof struct {
 type Check func(point, evals []K) error
 
 // Transcript labels. The header record keeps a proof for one shape from
-// being read as one for another.
+// being read as one for another, and the rounds of ProveRounds from being
+// read as a full sum-check: they start with their own shape label.
 const (
 	labelShape     = "sumcheck/shape"
+	labelRounds    = "sumcheck/rounds/shape"
 	labelTerms     = "sumcheck/terms"
 	labelCoeffs    = "sumcheck/coeffs"
 	labelClaim     = "sumcheck/claim"
@@ -221,43 +224,24 @@ func Prove(ctx context.Context, tr *transcript.Transcript, claim K, g Compositio
 	absorbStatement(tr, g, numVars, n, d, claim)
 
 	p := newProver(g, d, polys)
-	proof := &Proof{Rounds: make([][]K, numVars), Evals: make([]K, n)}
-	flat := make([]K, numVars*d)
-	s := make([]K, d+1)
-	point := make([]K, numVars)
-	var bind *K // the challenge the tables still have to be bound to
-	var cur K   // s_{i−1}(r_{i−1}), what round i must sum to
-	for i := range numVars {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d: %w", i, err)
+	rounds, point, cur, err := proveRounds(ctx, tr, claim, d, numVars, func(_ context.Context, i int, point, s []K) error {
+		// Each round first binds the tables to the previous challenge, in
+		// the same pass over them.
+		var bind *K
+		if i > 0 {
+			bind = &point[i-1]
 		}
-		if err := p.round(s, 1<<(numVars-1-i), bind); err != nil {
-			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d: %w", i, err)
-		}
-		// The prover runs the verifier's check too: in round 0 it refuses a
-		// false claim; later it catches a g of higher degree than it says,
-		// which would otherwise give a proof no verifier accepts.
-		var sum K
-		sum.Add(&s[0], &s[1])
-		if i == 0 && !sum.Equal(&claim) {
-			return nil, nil, fmt.Errorf("sumcheck: Prove: the tables sum to %s, the claim is %s: %w", sum.String(), claim.String(), ErrClaim)
-		}
-		if i > 0 && !sum.Equal(&cur) {
-			return nil, nil, fmt.Errorf("sumcheck: Prove: round %d disagrees with round %d: g has a degree above its Degree() %d: %w", i, i-1, d, ErrShape)
-		}
-		sent := flat[i*d : (i+1)*d : (i+1)*d]
-		sent[0] = s[0]
-		copy(sent[1:], s[2:])
-		tr.AppendExt(labelRound, sent...)
-		point[i] = tr.ChallengeExt(labelChallenge)
-		proof.Rounds[i] = sent
-		bind = &point[i]
-		cur = interpolate(s, point[i])
+		return p.round(s, 1<<(numVars-1-i), bind)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sumcheck: Prove: %w", err)
+	}
+	proof := &Proof{Rounds: rounds, Evals: make([]K, n)}
+	var bind *K
+	if numVars > 0 {
+		bind = &point[numVars-1]
 	}
 	p.finish(proof.Evals, bind)
-	if numVars == 0 {
-		cur = claim
-	}
 	// The verifier's last check: with no rounds it is the claim itself;
 	// otherwise it catches a g whose degree exceeds Degree() in the last
 	// round, which no earlier round can.
@@ -324,32 +308,15 @@ func Verify(tr *transcript.Transcript, claim K, g Composition, numVars int, p *P
 	if p == nil {
 		return nil, fmt.Errorf("sumcheck: Verify: nil proof: %w", ErrReject)
 	}
-	if len(p.Rounds) != numVars {
-		return nil, fmt.Errorf("sumcheck: Verify: %d rounds for %d variables: %w", len(p.Rounds), numVars, ErrReject)
-	}
-	for i, s := range p.Rounds {
-		if len(s) != d {
-			return nil, fmt.Errorf("sumcheck: Verify: round %d has %d evaluations, want %d for degree %d: %w", i, len(s), d, d, ErrReject)
-		}
+	if err := checkRounds(p.Rounds, numVars, d); err != nil {
+		return nil, fmt.Errorf("sumcheck: Verify: %w", err)
 	}
 	if len(p.Evals) != n {
 		return nil, fmt.Errorf("sumcheck: Verify: %d final evaluations for %d tables: %w", len(p.Evals), n, ErrReject)
 	}
 
 	absorbStatement(tr, g, numVars, n, d, claim)
-	cur := claim
-	point := make([]K, numVars)
-	full := make([]K, d+1)
-	for i, s := range p.Rounds {
-		// s(0) + s(1) = cur by construction: the check of every round is
-		// that the polynomial through these values meets the next one.
-		full[0] = s[0]
-		full[1].Sub(&cur, &s[0])
-		copy(full[2:], s[1:])
-		tr.AppendExt(labelRound, s...)
-		point[i] = tr.ChallengeExt(labelChallenge)
-		cur = interpolate(full, point[i])
-	}
+	point, cur := verifyRounds(tr, claim, d, p.Rounds)
 	tr.AppendExt(labelEvals, p.Evals...)
 	if v := g.Evaluate(p.Evals); !v.Equal(&cur) {
 		return nil, fmt.Errorf("sumcheck: Verify: g(Evals) = %s, the last round gives %s: %w", v.String(), cur.String(), ErrReject)
