@@ -74,3 +74,51 @@ func BenchmarkEmbed(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSplitSmall splits int32 values as Π_RLC leaves them: typical
+// entries (|z| < 128, fold/NEO.md §3.2) and entries up to the guard's bound
+// (k+1 claims folded, |z| ≤ (k+1)·T·(b−1)), for the b = 2 and b = 3 presets.
+func BenchmarkSplitSmall(b *testing.B) {
+	for _, c := range []struct {
+		base uint64
+		n    int
+		max  int32
+	}{{2, 13, 127}, {2, 13, 27 * 216}, {3, 9, 127}, {3, 9, 19 * 432}} {
+		r := rand.New(rand.NewPCG(4, 4))
+		z := make([]int32, benchN)
+		for j := range z {
+			z[j] = r.Int32N(2*c.max+1) - c.max
+		}
+		dst := make([][]int8, c.n)
+		for i := range dst {
+			dst[i] = make([]int8, benchN)
+		}
+		b.Run(fmt.Sprintf("b=%d/n=%d/max=%d/len=%d", c.base, c.n, c.max, benchN), func(b *testing.B) {
+			b.SetBytes(4 * benchN)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := SplitSmallInto(dst, z, c.base); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRecomposeSmall(b *testing.B) {
+	z := make([]int32, benchN)
+	r := rand.New(rand.NewPCG(5, 5))
+	for j := range z {
+		z[j] = r.Int32N(2*5832+1) - 5832
+	}
+	digits, err := SplitSmall(z, 2, 13)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(4 * benchN)
+	for b.Loop() {
+		if _, err := RecomposeSmall(digits, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

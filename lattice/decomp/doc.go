@@ -27,6 +27,14 @@
 // Embed returns the commitment's column-major matrix: Z[j·d+i] is digit i of
 // z[j], so each column of Z is one witness entry's d digits.
 //
+// # Small integers
+//
+// SplitSmall, SplitSmallInto and RecomposeSmall are Split and Recompose for
+// int32 values and int8 digits, with the same digits: Π_RLC combines digit
+// matrices in small integers (the entries stay far below 2^31), and Π_DEC
+// splits the int32 result into int8 planes without a trip through the
+// field. Their bases go up to 128, the largest whose digits fit an int8.
+//
 // None of the functions is constant-time: the work per value depends on its
 // size and sign.
 package decomp

@@ -6,11 +6,12 @@ import (
 )
 
 var (
-	// ErrRange is wrapped by every *RangeError: a value too large for the
-	// requested number of digits.
+	// ErrRange is wrapped by every *RangeError, a value too large for the
+	// requested number of digits, and by RecomposeSmall's error for a sum
+	// too large for an int32.
 	ErrRange = errors.New("decomp: value out of range")
-	// ErrParam is wrapped by every error about a base below 2 or a digit
-	// count below 1.
+	// ErrParam is wrapped by every error about a base below 2 (or above 128
+	// for int8 digits) or a digit count below 1.
 	ErrParam = errors.New("decomp: invalid base or digit count")
 	// ErrLength is wrapped by every error about vectors whose lengths do not
 	// match.
