@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
@@ -36,7 +37,7 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 	if len(out) != D*mat.kappa {
 		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
 	}
-	if err := commit(ctx, mat, [][]E{Z}, [][]E{out}); err != nil {
+	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}); err != nil {
 		return fmt.Errorf("ajtai: commit: %w", err)
 	}
 	return nil
@@ -53,6 +54,42 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 // wrapping ErrEntry that names its witness. No output may overlap another
 // output or any witness.
 func CommitBatch(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
+	if err := checkBatch(mat, Zs, outs); err != nil {
+		return err
+	}
+	if err := commit(ctx, mat, fieldBatch(Zs), outs); err != nil {
+		var e *entryError
+		if errors.As(err, &e) {
+			return fmt.Errorf("ajtai: commit batch: witness %d: %w", e.witness, err)
+		}
+		return fmt.Errorf("ajtai: commit batch: %w", err)
+	}
+	return nil
+}
+
+// CommitDigitsBatch is CommitBatch for witnesses of small integers: it
+// commits to every Zs[w] lifted to field elements (δ < 0 as q + δ), reading
+// D·m bytes per witness instead of 8·D·m. Neo keeps its witnesses as digit
+// matrices in {−(b−1), …, b−1}, and the lifted copies would be eight times
+// their size; here no copy is made, a column is lifted only when it takes
+// the NTT path, straight into the transform's input. Columns of small
+// digits take the additions path up to the same cost as columns of ±1 (a
+// digit δ adds |δ| rows), so the high digit planes of a decomposition, and
+// base-3 digits, cost additions only. The shapes are CommitBatch's; no
+// output may overlap another.
+func CommitDigitsBatch(ctx context.Context, mat *Matrix, Zs [][]int8, outs [][]E) error {
+	if err := checkBatch(mat, Zs, outs); err != nil {
+		return err
+	}
+	if err := commit(ctx, mat, digitBatch(Zs), outs); err != nil {
+		return fmt.Errorf("ajtai: commit digits batch: %w", err)
+	}
+	return nil
+}
+
+// checkBatch checks the shapes of a batch for CommitBatch and
+// CommitDigitsBatch.
+func checkBatch[T E | int8](mat *Matrix, Zs [][]T, outs [][]E) error {
 	if mat == nil {
 		return fmt.Errorf("%w: nil matrix", ErrShape)
 	}
@@ -70,18 +107,12 @@ func CommitBatch(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
 			return fmt.Errorf("%w: output %d has %d entries, want %d×%d = %d", ErrShape, w, len(outs[w]), D, mat.kappa, D*mat.kappa)
 		}
 	}
-	if err := commit(ctx, mat, Zs, outs); err != nil {
-		var e *entryError
-		if errors.As(err, &e) {
-			return fmt.Errorf("ajtai: commit batch: witness %d: %w", e.witness, err)
-		}
-		return fmt.Errorf("ajtai: commit batch: %w", err)
-	}
 	return nil
 }
 
-// commit is Commit and CommitBatch once the shapes are checked.
-func commit(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
+// commit is Commit, CommitBatch and CommitDigitsBatch once the shapes are
+// checked.
+func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) error {
 	b, err := accel.Selected()
 	if err != nil {
 		return err
@@ -92,7 +123,7 @@ func commit(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
 	}
 	ws := make([]*worker, workers(mat.m))
 	for i := range ws {
-		ws[i] = mat.getWorker(len(Zs))
+		ws[i] = mat.getWorker(zs.size())
 	}
 	defer func() {
 		for _, w := range ws {
@@ -100,12 +131,120 @@ func commit(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
 		}
 	}()
 	err = forChunks(ctx, mat.m, len(ws), func(w, lo, hi int) error {
-		return ws[w].columns(mat, k, Zs, lo, hi)
+		return ws[w].columns(mat, k, zs, lo, hi)
 	})
 	if err != nil {
 		return err
 	}
 	return finish(mat, ws, outs)
+}
+
+// witnessBatch is how the column loop reads the witnesses of one commitment,
+// whatever their element type: a column at a time, so that the loop over M
+// is written once.
+type witnessBatch interface {
+	size() int
+	// kind sorts column j of witness w; a column that is not a valid input
+	// is an error.
+	kind(w, j int) (kind, error)
+	// addDigits adds z_j·M_ij into acc for every i, for column j of witness
+	// w, of kind digits: m holds column j of M in coefficient form, κ rows of
+	// coefStride, and acc κ rows of accWidth.
+	addDigits(k *gl64.Commit, acc, m []E, w, j int)
+	// lift writes column j of witness w into dst as D field elements.
+	lift(dst []E, w, j int)
+}
+
+// fieldBatch is witnesses of field elements.
+type fieldBatch [][]E
+
+func (zs fieldBatch) size() int { return len(zs) }
+
+func (zs fieldBatch) column(w, j int) []E { return zs[w][j*D : (j+1)*D] }
+
+func (zs fieldBatch) kind(w, j int) (kind, error) {
+	z := zs.column(w, j)
+	kd := classify(z)
+	if kd == unreduced {
+		for t := range z {
+			if z[t][0] >= gl64.Q {
+				return kd, &entryError{witness: w, row: t, column: j, word: z[t][0]}
+			}
+		}
+	}
+	return kd, nil
+}
+
+func (zs fieldBatch) addDigits(k *gl64.Commit, acc, m []E, w, j int) {
+	for t, e := range zs.column(w, j) {
+		switch e {
+		case one:
+			k.AddRows(acc[t:], m, accWidth, coefStride)
+		case minusOne:
+			k.SubRows(acc[t:], m, accWidth, coefStride)
+		}
+	}
+}
+
+func (zs fieldBatch) lift(dst []E, w, j int) { copy(dst, zs.column(w, j)) }
+
+// digitBatch is witnesses of small integers.
+type digitBatch [][]int8
+
+func (zs digitBatch) size() int { return len(zs) }
+
+func (zs digitBatch) column(w, j int) []int8 { return zs[w][j*D : (j+1)*D] }
+
+// kind weighs a column by Σ|δ|, the row additions it costs: a digit δ adds
+// the shifted rows |δ| times, so columns of the digits folding produces
+// (|δ| < b ≤ 3) cost what columns of ±1 cost, and digitLimit places the
+// crossover to the NTT path for every digit size. A column with one large
+// digit could be cheaper as a scalar multiple of the rows, but folding never
+// commits to such columns, and the NTT path handles them exactly.
+func (zs digitBatch) kind(w, j int) (kind, error) {
+	weight := 0
+	for _, d := range zs.column(w, j) {
+		weight += abs8(d)
+	}
+	switch {
+	case weight == 0:
+		return skip, nil
+	case weight <= digitLimit:
+		return digits, nil
+	}
+	return dense, nil
+}
+
+func (zs digitBatch) addDigits(k *gl64.Commit, acc, m []E, w, j int) {
+	for t, d := range zs.column(w, j) {
+		for ; d > 0; d-- {
+			k.AddRows(acc[t:], m, accWidth, coefStride)
+		}
+		for ; d < 0; d++ {
+			k.SubRows(acc[t:], m, accWidth, coefStride)
+		}
+	}
+}
+
+func (zs digitBatch) lift(dst []E, w, j int) {
+	for t, d := range zs.column(w, j) {
+		dst[t] = liftedInt8[uint8(d)]
+	}
+}
+
+// liftedInt8[uint8(δ)] is δ as a field element, for every int8 δ.
+var liftedInt8 = func() (t [256]E) {
+	for d := math.MinInt8; d <= math.MaxInt8; d++ {
+		t[uint8(int8(d))].SetInt64(int64(d))
+	}
+	return t
+}()
+
+func abs8(d int8) int {
+	if d < 0 {
+		return -int(d)
+	}
+	return int(d)
 }
 
 // entryError is an unreduced word of a witness. It remembers the witness so
@@ -243,20 +382,15 @@ func classify(z []E) kind {
 // columns accumulates z_j·M_ij for j in [lo, hi) and every witness, column by
 // column so that each column of M serves the whole batch while it is in
 // cache.
-func (w *worker) columns(mat *Matrix, k *gl64.Commit, Zs [][]E, lo, hi int) error {
-	kappa, n, batch := mat.kappa, hi-lo, len(Zs)
+func (w *worker) columns(mat *Matrix, k *gl64.Commit, zs witnessBatch, lo, hi int) error {
+	kappa, n, batch := mat.kappa, hi-lo, zs.size()
 	kinds, forms, work := w.kinds[:n*batch], w.forms[:n], false
 	for c := range n {
 		forms[c] = 0
-		for v, Z := range Zs {
-			z := Z[(lo+c)*D : (lo+c+1)*D]
-			kd := classify(z)
-			if kd == unreduced {
-				for t := range z {
-					if z[t][0] >= gl64.Q {
-						return &entryError{witness: v, row: t, column: lo + c, word: z[t][0]}
-					}
-				}
+		for v := range batch {
+			kd, err := zs.kind(v, lo+c)
+			if err != nil {
+				return err
 			}
 			kinds[c*batch+v] = kd
 			forms[c] |= kd.needs()
@@ -280,17 +414,8 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, Zs [][]E, lo, hi int) erro
 		if forms[c]&coefForm != 0 {
 			m := coef[(j-base)*kappa*coefStride : (j-base+1)*kappa*coefStride]
 			for v, kd := range col {
-				if kd != digits {
-					continue
-				}
-				acc := w.coef[v*kappa*accWidth : (v+1)*kappa*accWidth]
-				for t, e := range Zs[v][j*D : (j+1)*D] {
-					switch e {
-					case one:
-						k.AddRows(acc[t:], m, accWidth, coefStride)
-					case minusOne:
-						k.SubRows(acc[t:], m, accWidth, coefStride)
-					}
+				if kd == digits {
+					zs.addDigits(k, w.coef[v*kappa*accWidth:(v+1)*kappa*accWidth], m, v, j)
 				}
 			}
 		}
@@ -309,7 +434,7 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, Zs [][]E, lo, hi int) erro
 				continue
 			}
 			slot := w.z[len(w.pairs)*Points : (len(w.pairs)+1)*Points]
-			copy(slot, Zs[v][j*D:(j+1)*D])
+			zs.lift(slot[:D], v, j)
 			clear(slot[D:])
 			w.pairs = append(w.pairs, pair{v, j})
 		}

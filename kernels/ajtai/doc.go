@@ -30,6 +30,10 @@
 // read or regenerated once for all of them: with M regenerated that is most of
 // the cost of a commitment (about 5× less time for 12 witnesses of 2^16
 // entries), with M stored the arithmetic dominates and it gains 0–15%.
+// CommitDigitsBatch is the same for witnesses held as int8 digit matrices,
+// the form folding keeps them in: a byte per entry instead of eight, and a
+// digit δ costs |δ| row additions on the additions path, so columns of small
+// digits of any sign take it while Σ|δ| stays within the ±1 columns' limit.
 //
 // The inner loops run on the backend accel.Selected returns (portable Go,
 // AVX-512, AVX2; NEON runs the portable loops with its own NTT). Columns are

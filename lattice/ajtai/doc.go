@@ -8,6 +8,9 @@
 // the d balanced base-b digits of z_j, so ‖Z‖∞ < b and committing to bits
 // costs only additions (the pay-per-bit property; see kernels/ajtai). Z is
 // stored column-major, Z[j·d+t] being coefficient t of the ring element z_j.
+// Folding holds such matrices as int8 digits, a byte per entry, and
+// CommitDigits and VerifyDigits take them in that form; CommitBatch and
+// CommitDigits commit several witnesses with one pass over the matrix.
 //
 // The hot loop is kernels/ajtai, on the backend package accel selects.
 package ajtai
