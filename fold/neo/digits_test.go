@@ -1,0 +1,99 @@
+package neo
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ssprove/ssprove/lattice/ring"
+)
+
+func TestMulDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		name          string
+		m, planes, vs int
+		lo, hi        int // digits drawn from [lo, hi]
+	}{
+		{"bits", 3, 1, 1, -1, 1},
+		{"zero", 5, 2, 3, 0, 0},
+		{"b3", 17, 3, 4, -2, 2},
+		{"full int8", 9, 2, 2, -128, 127},
+		{"one sign", 7, 1, 2, 0, 5},
+		// Enough columns for several workers where there are cores.
+		{"parallel", 4 * digitGrain, 2, 4, -1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			Zs := make([][]int8, tc.planes)
+			for i := range Zs {
+				Zs[i] = make([]int8, ring.D*tc.m)
+				for k := range Zs[i] {
+					Zs[i][k] = int8(tc.lo + rng.IntN(tc.hi-tc.lo+1))
+				}
+			}
+			if tc.lo == -128 {
+				Zs[0][0] = -128
+			}
+			vs := make([][]K, tc.vs)
+			for j := range vs {
+				vs[j] = randomPoint(rng, tc.m)
+			}
+			got, err := mulDigits(Zs, vs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, Z := range Zs {
+				if want := refProducts(widen(Z), vs); fmt.Sprint(got[i]) != fmt.Sprint(want) {
+					t.Fatalf("plane %d differs from the reference", i)
+				}
+			}
+		})
+	}
+}
+
+func TestMulDigitsShape(t *testing.T) {
+	v := make([]K, 2)
+	for _, tc := range []struct {
+		name string
+		Zs   [][]int8
+		vs   [][]K
+	}{
+		{"no vectors", [][]int8{make([]int8, 2*ring.D)}, nil},
+		{"ragged vectors", [][]int8{make([]int8, 2*ring.D)}, [][]K{v, v[:1]}},
+		{"short matrix", [][]int8{make([]int8, 2*ring.D-1)}, [][]K{v}},
+	} {
+		if _, err := mulDigits(tc.Zs, tc.vs); !errors.Is(err, ErrShape) {
+			t.Errorf("%s: got %v, want ErrShape", tc.name, err)
+		}
+	}
+}
+
+// BenchmarkMulDigits measures the digit × K products of Π_DEC: k = 12 planes
+// of bits against t+1 = 4 vectors, reported in digits per second.
+func BenchmarkMulDigits(b *testing.B) {
+	for _, logM := range []int{10, 14} {
+		b.Run(fmt.Sprintf("log%d", logM), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			m := 1 << logM
+			Zs := make([][]int8, 12)
+			for i := range Zs {
+				Zs[i] = make([]int8, ring.D*m)
+				for k := range Zs[i] {
+					Zs[i][k] = int8(rng.IntN(3) - 1)
+				}
+			}
+			vs := make([][]K, 4)
+			for j := range vs {
+				vs[j] = randomPoint(rng, m)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := mulDigits(Zs, vs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(Zs)*ring.D*m)*float64(b.N)/b.Elapsed().Seconds(), "digits/s")
+		})
+	}
+}
