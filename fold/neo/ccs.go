@@ -1,0 +1,854 @@
+package neo
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/fold/sumcheck"
+	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/internal/parallel"
+	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/decomp"
+	"github.com/ssprove/ssprove/lattice/ring"
+)
+
+// The digit variables of Π_CCS: the d = 54 digits of a column padded to
+// 2^6 = 64 (fold/NEO.md §1.1), bound first.
+const (
+	digitVars = 6
+	digitPad  = 1 << digitVars
+)
+
+// materialRound is the phase-1 round from which the prover keeps each
+// instance's partly bound digit table in K (2^(6−i)·N entries) instead of
+// recomputing it from the int8 digits: before it the tables would be 8 to 64
+// times the witness in K, after it recomputing costs more than binding.
+const materialRound = 3
+
+// CCSProof is the proof of Π_CCS (fold/NEO.md §2): the phase-1 rounds over
+// the digit variables, the phase-2 sum-check over the row variables, and the
+// evaluations y' of every instance at the new point.
+type CCSProof struct {
+	Rounds   [][]K           // 6 rounds of d_1 = 2b evaluations each: s_i(0), s_i(2), …, s_i(2b)
+	Sumcheck *sumcheck.Proof // ℓ_n rounds of a sumcheck.Products proof
+	Y        [][][]K         // y'[i][j][ρ]: instance i (0 the MCS), matrix j = 0…t, digit ρ < d
+}
+
+// ccsStatement is what the prover and the verifier of Π_CCS derive alike
+// from the public inputs and the transcript: the challenges, the batching
+// weights, the claimed sum and the phase-2 composition.
+type ccsStatement struct {
+	dm     dims
+	b      int
+	kin    int                  // claims entering: the MCS and the carried ones
+	x0     []goldilocks.Element // the MCS's public columns, Embed(x, b, d)
+	alpha  []K                  // digitVars coordinates
+	betaA  []K                  // digitVars coordinates
+	betaR  []K                  // ℓ_n coordinates
+	nc     []K                  // nc[i] = γ^{i+1}, the weight of NC_i
+	w      [][]K                // w[i][j] = γ^{K_in·(j+1)+i}, the weight of Eval_{ij}; w[0] unused
+	yTab   []K                  // Y = Σ_{i≥1} Σ_j w_ij·y_ij, zero-padded to digitPad
+	claim  K                    // T = Σ_a eq(α, a)·Y[a]
+	rb     []goldilocks.Element // coefficients of R_b(v), v^0…v^(2b−1)
+	g      sumcheck.Products    // phase 2
+	degree int                  // d_1 = 2b
+}
+
+// Table indices of the phase-2 composition (fold/NEO.md §2.6): E_β, the K_in
+// bound digit tables ẑ_i, the t tables m_j = M_j·z_0, then, with carried
+// claims, E_g and V_g.
+func (st *ccsStatement) tabZ(i int) int { return 1 + i }
+func (st *ccsStatement) tabM(j int) int { return 1 + st.kin + j }
+func (st *ccsStatement) tabEg() int     { return 1 + st.kin + st.dm.t }
+func (st *ccsStatement) tabV() int      { return 2 + st.kin + st.dm.t }
+
+// newCCSStatement checks the shapes of the public inputs, absorbs the MCS and
+// draws α, β and γ (fold/NEO.md §2.2 steps 4 and 5), and computes the rest of
+// the statement. Steps 1–3 (header, node, input digests) are the fold's.
+func newCCSStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim) (*ccsStatement, error) {
+	if tr == nil || pp == nil || s == nil {
+		return nil, fmt.Errorf("%w: nil transcript, commitment key or CCS", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return nil, err
+	}
+	b := pp.Params().Base
+	if 2*b > sumcheck.MaxDegree {
+		return nil, fmt.Errorf("%w: base %d gives range checks of degree 2b > %d", ErrShape, b, sumcheck.MaxDegree)
+	}
+	if s.Degree()+1 > sumcheck.MaxDegree {
+		return nil, fmt.Errorf("%w: CCS of degree %d gives a sum-check of degree %d > %d", ErrShape, s.Degree(), s.Degree()+1, sumcheck.MaxDegree)
+	}
+	if len(mcs.C) != dm.kappa {
+		return nil, fmt.Errorf("%w: MCS commitment has %d ring elements, want κ = %d", ErrShape, len(mcs.C), dm.kappa)
+	}
+	if len(mcs.X) != dm.mIn {
+		return nil, fmt.Errorf("%w: MCS x has %d entries, want m_in = %d", ErrShape, len(mcs.X), dm.mIn)
+	}
+	for i, c := range carried {
+		if err := dm.checkClaimShape(c); err != nil {
+			return nil, fmt.Errorf("carried claim %d: %w", i, err)
+		}
+		if !slices.Equal(c.R, carried[0].R) {
+			return nil, fmt.Errorf("%w: carried claim %d is not at the point of claim 0", ErrPoint, i)
+		}
+	}
+	x0, err := decomp.Embed(mcs.X, b, ring.D)
+	if err != nil {
+		return nil, fmt.Errorf("%w: x has no %d digits in base %d: %w", ErrPublic, ring.D, b, err)
+	}
+
+	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + len(carried), x0: x0, degree: 2 * int(b)}
+	tr.AppendCommitment("mcs/c", mcs.C)
+	tr.AppendField("mcs/x", mcs.X...)
+	st.alpha = challenges(tr, "ccs/alpha", digitVars)
+	beta := challenges(tr, "ccs/beta", digitVars+dm.ell)
+	st.betaA, st.betaR = beta[:digitVars], beta[digitVars:]
+	gamma := tr.ChallengeExt("ccs/gamma")
+
+	pow := make([]K, st.kin*(dm.t+2))
+	pow[0].SetOne()
+	for e := 1; e < len(pow); e++ {
+		pow[e].Mul(&pow[e-1], &gamma)
+	}
+	st.nc = pow[1 : st.kin+1]
+	st.w = make([][]K, st.kin)
+	for i := 1; i < st.kin; i++ {
+		st.w[i] = make([]K, dm.t+1)
+		for j := range st.w[i] {
+			st.w[i][j] = pow[st.kin*(j+1)+i]
+		}
+	}
+
+	st.yTab = make([]K, digitPad)
+	var p K
+	for i, c := range carried {
+		for j, y := range c.Y {
+			for ρ := range y {
+				p.Mul(&st.w[i+1][j], &y[ρ])
+				st.yTab[ρ].Add(&st.yTab[ρ], &p)
+			}
+		}
+	}
+	chiAlpha, err := mle.EqTable(st.alpha)
+	if err != nil {
+		return nil, err
+	}
+	for a := range st.yTab {
+		p.Mul(&chiAlpha[a], &st.yTab[a])
+		st.claim.Add(&st.claim, &p)
+	}
+
+	st.rb = rangePoly(st.b)
+	st.g = st.composition(s)
+	return st, nil
+}
+
+// challenges draws n elements of K under label.
+func challenges(tr *transcript.Transcript, label string, n int) []K {
+	r := make([]K, n)
+	for i := range r {
+		r[i] = tr.ChallengeExt(label)
+	}
+	return r
+}
+
+// rangePoly returns the coefficients of R_b(v) = v·Π_{s=1}^{b−1}(v² − s²),
+// which vanishes exactly on the digits −(b−1)…b−1: v^0 first.
+func rangePoly(b int) []goldilocks.Element {
+	c := []int64{0, 1}
+	for s := 1; s < b; s++ {
+		next := make([]int64, len(c)+2)
+		for e, ce := range c {
+			next[e+2] += ce
+			next[e] -= int64(s*s) * ce
+		}
+		c = next
+	}
+	out := make([]goldilocks.Element, len(c))
+	for e := range c {
+		out[e].SetInt64(c[e])
+	}
+	return out
+}
+
+// composition returns the phase-2 polynomial of fold/NEO.md §2.6: each
+// γ^{i+1}·E_β·R_b(ẑ_i) expanded into monomials, each CCS term c_l·E_β·Π m_j,
+// and with carried claims E_g·V_g.
+func (st *ccsStatement) composition(s *ccs.CCS) sumcheck.Products {
+	n := 1 + st.kin + st.dm.t
+	if st.kin > 1 {
+		n += 2
+	}
+	g := sumcheck.Products{N: n}
+	for i := range st.kin {
+		for e, ce := range st.rb {
+			if ce.IsZero() {
+				continue
+			}
+			var coeff K
+			coeff.MulByElement(&st.nc[i], &ce)
+			factors := []int{0}
+			for range e {
+				factors = append(factors, st.tabZ(i))
+			}
+			g.Terms = append(g.Terms, sumcheck.Term{Coeff: coeff, Factors: factors})
+		}
+	}
+	for _, term := range s.Terms() {
+		factors := []int{0}
+		for _, j := range term.Matrices {
+			factors = append(factors, st.tabM(j))
+		}
+		g.Terms = append(g.Terms, sumcheck.Term{Coeff: K{A0: term.Coeff}, Factors: factors})
+	}
+	if st.kin > 1 {
+		var one K
+		one.SetOne()
+		g.Terms = append(g.Terms, sumcheck.Term{Coeff: one, Factors: []int{st.tabEg(), st.tabV()}})
+	}
+	return g
+}
+
+// eq1 returns eq(x, y) = x·y + (1 − x)(1 − y) for one coordinate.
+func eq1(x, y *K) K {
+	var p, q, one K
+	one.SetOne()
+	p.Mul(x, y)
+	p.Double(&p)
+	q.Add(x, y)
+	p.Sub(&p, &q)
+	p.Add(&p, &one)
+	return p
+}
+
+// ProveCCS is the prover of Π_CCS (fold/NEO.md §2) for one IVC step: it
+// reduces the fresh step mcs, opened by wit, and the carried ME(b) claims,
+// opened by carriedZ and all at one point (none for the first step), to
+// 1 + len(carried) ME(b) claims at one new point r': the MCS's first, then
+// the carried ones in order, each opened by the same witness as its input.
+//
+// The transcript must already hold the fold's header, node and input
+// digests (§2.2 steps 1–3); ProveCCS absorbs the MCS and runs steps 4–8.
+//
+// Wrong shapes are errors wrapping ErrShape, a digit of norm b or more one
+// wrapping ErrNorm, public input that has no digits in base b one wrapping
+// ErrPublic, carried claims at different points one wrapping ErrPoint. A
+// witness that does not satisfy s makes the batched sum false and is refused
+// in the first round of phase 1, carried witnesses that do not open their
+// claims' evaluations in the first round of phase 2 (phase 1 reads the
+// claimed evaluations, phase 2 the witnesses), both with an error wrapping
+// sumcheck.ErrClaim. After an error the transcript is in no particular
+// state.
+func ProveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, carried []Claim, carriedZ [][]int8) ([]Claim, *CCSProof, error) {
+	if pp == nil || s == nil {
+		return nil, nil, fmt.Errorf("neo: ProveCCS: %w: nil commitment key or CCS", ErrShape)
+	}
+	if len(carriedZ) != len(carried) {
+		return nil, nil, fmt.Errorf("neo: ProveCCS: %w: %d carried witnesses for %d claims", ErrShape, len(carriedZ), len(carried))
+	}
+	Zs := append([][]int8{wit.Z}, carriedZ...)
+	digits, b := ring.D*s.NumVariables(), int(pp.Params().Base)
+	for i, Z := range Zs {
+		if len(Z) != digits {
+			return nil, nil, fmt.Errorf("neo: ProveCCS: %w: witness %d has %d digits, want d·m = %d", ErrShape, i, len(Z), digits)
+		}
+		if err := checkNorm(Z, b); err != nil {
+			return nil, nil, fmt.Errorf("neo: ProveCCS: witness %d: %w", i, err)
+		}
+	}
+	out, proof, err := proveCCS(ctx, tr, pp, s, mcs, carried, Zs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("neo: ProveCCS: %w", err)
+	}
+	return out, proof, nil
+}
+
+// proveCCS is ProveCCS after the witnesses' shapes and norms are checked:
+// Zs[0] opens the MCS, Zs[1:] the carried claims. Tests call it with digits
+// out of range to see the range-check term catch them.
+func proveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, Zs [][]int8) ([]Claim, *CCSProof, error) {
+	st, err := newCCSStatement(tr, pp, s, mcs, carried)
+	if err != nil {
+		return nil, nil, err
+	}
+	ph, err := newPhase1(st, s, Zs)
+	if err != nil {
+		return nil, nil, err
+	}
+	rounds, alphaP, c1, err := sumcheck.ProveRounds(ctx, tr, st.claim, st.degree, digitVars, ph.round)
+	if err != nil {
+		return nil, nil, fmt.Errorf("phase 1: %w", err)
+	}
+	tables, err := ph.phase2Tables(s, alphaP, carried)
+	if err != nil {
+		return nil, nil, err
+	}
+	proof2, rP, err := sumcheck.Prove(ctx, tr, c1, st.g, tables)
+	if err != nil {
+		return nil, nil, fmt.Errorf("phase 2: %w", err)
+	}
+	vs, err := ColumnWeights(s, rP)
+	if err != nil {
+		return nil, nil, err
+	}
+	ys, err := mulDigits(Zs, vs)
+	if err != nil {
+		return nil, nil, err
+	}
+	absorbOutputs(tr, ys)
+	return st.outputs(mcs, carried, rP, ys), &CCSProof{Rounds: rounds, Sumcheck: proof2, Y: ys}, nil
+}
+
+// absorbOutputs absorbs y' instance-major, then j, then ρ (§2.2 step 8).
+func absorbOutputs(tr *transcript.Transcript, ys [][][]K) {
+	var flat []K
+	for _, y := range ys {
+		flat = append(flat, slices.Concat(y...)...)
+	}
+	tr.AppendExt("ccs/y", flat...)
+}
+
+// outputs returns the claims at r' with evaluations ys (§2.7).
+func (st *ccsStatement) outputs(mcs MCS, carried []Claim, rP []K, ys [][][]K) []Claim {
+	out := make([]Claim, st.kin)
+	out[0] = Claim{C: mcs.C, X: st.x0, R: rP, Y: ys[0]}
+	for i, c := range carried {
+		out[i+1] = Claim{C: c.C, X: c.X, R: rP, Y: ys[i+1]}
+	}
+	return out
+}
+
+// phase1 is the prover's state over the digit rounds (fold/NEO.md §2.5).
+type phase1 struct {
+	st      *ccsStatement
+	Zs      [][]int8
+	m, n    int
+	eqBetaR []K                    // EqTable(β_r), N entries
+	mz      [][]goldilocks.Element // M_j·z_0, n entries each
+	fSigma  K                      // Σ_c eq(c, β_r)·F(c)
+	eqAlpha []K                    // eq(·, α) over the unbound digit variables
+	yTab    []K                    // Y over the unbound digit variables
+	tabs    [][]K                  // from materialRound: Z̃_i(α'_{<i}, ·, ·), 2^(6−i)·N entries
+	squares []K                    // s² for s = 1…b−1
+	mags    int                    // max |δ| over the witnesses
+}
+
+func newPhase1(st *ccsStatement, s *ccs.CCS, Zs [][]int8) (*phase1, error) {
+	ph := &phase1{st: st, Zs: Zs, m: st.dm.m, n: st.dm.n, yTab: slices.Clone(st.yTab), mags: magnitude(Zs)}
+	var err error
+	if ph.eqAlpha, err = mle.EqTable(st.alpha); err != nil {
+		return nil, err
+	}
+	if ph.eqBetaR, err = mle.EqTable(st.betaR); err != nil {
+		return nil, err
+	}
+	z0, err := recompose(Zs[0], uint64(st.b))
+	if err != nil {
+		return nil, err
+	}
+	for j, mj := range s.Matrices() {
+		v := make([]goldilocks.Element, ph.n)
+		if err := mj.MulVec(v, z0); err != nil {
+			return nil, fmt.Errorf("matrix %d: %w", j+1, err)
+		}
+		ph.mz = append(ph.mz, v)
+	}
+	terms := s.Terms()
+	var f, p goldilocks.Element
+	var e K
+	for c := range ph.n {
+		f.SetZero()
+		for _, term := range terms {
+			p = term.Coeff
+			for _, j := range term.Matrices {
+				p.Mul(&p, &ph.mz[j][c])
+			}
+			f.Add(&f, &p)
+		}
+		e.MulByElement(&ph.eqBetaR[c], &f)
+		ph.fSigma.Add(&ph.fSigma, &e)
+	}
+	for v := 1; v < st.b; v++ {
+		var sq K
+		sq.A0.SetUint64(uint64(v * v))
+		ph.squares = append(ph.squares, sq)
+	}
+	return ph, nil
+}
+
+// round fills s with s_i(0), …, s_i(2b) (fold/NEO.md §2.5).
+func (ph *phase1) round(ctx context.Context, i int, point, s []K) error {
+	st := ph.st
+	if i > 0 {
+		var err error
+		r := point[i-1]
+		if ph.eqAlpha, err = mle.Bind(ph.eqAlpha, r); err != nil {
+			return err
+		}
+		if ph.yTab, err = mle.Bind(ph.yTab, r); err != nil {
+			return err
+		}
+		if i > materialRound {
+			for k := range ph.tabs {
+				if ph.tabs[k], err = mle.Bind(ph.tabs[k], r); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if i == materialRound {
+		if err := ph.materialise(point); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	nc, err := ph.rangeRound(i, point)
+	if err != nil {
+		return err
+	}
+	var prefix K
+	prefix.SetOne()
+	for k, r := range point {
+		e := eq1(&r, &st.betaA[k])
+		prefix.Mul(&prefix, &e)
+	}
+	var t, et, inner, lo, diff, a, yv, p K
+	h := len(ph.eqAlpha) / 2
+	for x := range s {
+		t.A0.SetUint64(uint64(x))
+		et = eq1(&t, &st.betaA[i])
+		inner.Add(&ph.fSigma, &nc[x])
+		s[x].Mul(&prefix, &et)
+		s[x].Mul(&s[x], &inner)
+		for q := range h {
+			lo = ph.eqAlpha[q]
+			diff.Sub(&ph.eqAlpha[h+q], &lo)
+			a.Mul(&diff, &t)
+			a.Add(&a, &lo)
+			lo = ph.yTab[q]
+			diff.Sub(&ph.yTab[h+q], &lo)
+			yv.Mul(&diff, &t)
+			yv.Add(&yv, &lo)
+			p.Mul(&a, &yv)
+			s[x].Add(&s[x], &p)
+		}
+	}
+	return nil
+}
+
+// columnValues sets buf[q] = Σ_p prefix[p]·Z[(p, q), c] for the digit
+// column col (d entries), the column's digit table with the first
+// log2(len(prefix)) variables bound; len(buf)·len(prefix) = digitPad.
+func columnValues(buf, prefix []K, col []int8) {
+	clear(buf)
+	width := len(buf)
+	var e K
+	for a, δ := range col {
+		p, q := a/width, a%width
+		switch δ {
+		case 0:
+		case 1:
+			buf[q].Add(&buf[q], &prefix[p])
+		case -1:
+			buf[q].Sub(&buf[q], &prefix[p])
+		default:
+			v := digitElement(δ)
+			e.MulByElement(&prefix[p], &v)
+			buf[q].Add(&buf[q], &e)
+		}
+	}
+}
+
+// materialise builds, at round materialRound, each instance's table
+// Z̃_i(α'_{<i}, q, c) at index q·N + c.
+func (ph *phase1) materialise(point []K) error {
+	prefix, err := mle.EqTable(point)
+	if err != nil {
+		return err
+	}
+	N := len(ph.eqBetaR)
+	width := digitPad / len(prefix)
+	ph.tabs = make([][]K, len(ph.Zs))
+	for k, Z := range ph.Zs {
+		tab := make([]K, width*N)
+		parallel.For(ph.m, digitGrain, func(lo, hi int) {
+			buf := make([]K, width)
+			for c := lo; c < hi; c++ {
+				columnValues(buf, prefix, Z[c*ring.D:(c+1)*ring.D])
+				for q := range buf {
+					tab[q*N+c] = buf[q]
+				}
+			}
+		})
+		ph.tabs[k] = tab
+	}
+	return nil
+}
+
+// rangeRound returns N_i(t) for t = 0…2b: the range-check part of round i,
+// Σ_c eq(c, β_r) Σ_s eq(s, β_{a,>i}) Σ_inst γ^{inst+1}·R_b(v_inst,c(t, s)).
+// Columns c ≥ m hold zeros, and R_b(0) = 0.
+func (ph *phase1) rangeRound(i int, point []K) ([]K, error) {
+	st := ph.st
+	eqS, err := mle.EqTable(st.betaA[i+1:])
+	if err != nil {
+		return nil, err
+	}
+	if i == 0 && ph.mags < st.b {
+		return ph.rangeRound0(eqS), nil
+	}
+	var prefix []K
+	if i < materialRound {
+		if prefix, err = mle.EqTable(point); err != nil {
+			return nil, err
+		}
+	}
+	N := len(ph.eqBetaR)
+	width := 2 * len(eqS)
+	evals := st.degree + 1
+	w := parallel.Workers(ph.m, digitGrain)
+	parts := make([][]K, w)
+	parallel.Split(ph.m, w, func(part, lo, hi int) {
+		acc := make([]K, evals)
+		inner := make([]K, evals)
+		inst := make([]K, evals)
+		buf := make([]K, width)
+		var v, diff, r, p K
+		for c := lo; c < hi; c++ {
+			clear(inner)
+			for k, Z := range ph.Zs {
+				if prefix != nil {
+					columnValues(buf, prefix, Z[c*ring.D:(c+1)*ring.D])
+				} else {
+					for q := range buf {
+						buf[q] = ph.tabs[k][q*N+c]
+					}
+				}
+				clear(inst)
+				for q := range len(eqS) {
+					v = buf[q]
+					diff.Sub(&buf[len(eqS)+q], &v)
+					for x := range evals {
+						r = ph.rangeCheck(&v)
+						p.Mul(&r, &eqS[q])
+						inst[x].Add(&inst[x], &p)
+						v.Add(&v, &diff)
+					}
+				}
+				for x := range inst {
+					p.Mul(&inst[x], &st.nc[k])
+					inner[x].Add(&inner[x], &p)
+				}
+			}
+			for x := range inner {
+				p.Mul(&inner[x], &ph.eqBetaR[c])
+				acc[x].Add(&acc[x], &p)
+			}
+		}
+		parts[part] = acc
+	})
+	for _, part := range parts[1:] {
+		for x := range part {
+			parts[0][x].Add(&parts[0][x], &part[x])
+		}
+	}
+	return parts[0], nil
+}
+
+// rangeRound0 is rangeRound for round 0 with digits below b: there
+// v(t, s) = lo + t(hi − lo) for a pair of digits (lo, hi), so R_b(v(t, s))
+// depends on the pair and t only. The weights eq(c, β_r)·eq(s, β_{a,>0})
+// are summed into a bucket per instance and pair, and each bucket multiplies
+// the pair's R_b values once: additions per digit pair instead of
+// multiplications per pair and t.
+func (ph *phase1) rangeRound0(eqS []K) []K {
+	st := ph.st
+	mags := ph.mags
+	slots := 2*mags + 1
+	half := len(eqS)
+	w := parallel.Workers(ph.m, digitGrain)
+	parts := make([][]K, w)
+	parallel.Split(ph.m, w, func(part, lo, hi int) {
+		buckets := make([]K, len(ph.Zs)*slots*slots)
+		weights := make([]K, half)
+		for c := lo; c < hi; c++ {
+			for q := range weights {
+				weights[q].Mul(&ph.eqBetaR[c], &eqS[q])
+			}
+			for k, Z := range ph.Zs {
+				col := Z[c*ring.D : (c+1)*ring.D]
+				bk := buckets[k*slots*slots:]
+				for q := range half {
+					var a, b int8
+					if q < len(col) {
+						a = col[q]
+					}
+					if half+q < len(col) {
+						b = col[half+q]
+					}
+					if a == 0 && b == 0 {
+						continue // R_b(0) = 0
+					}
+					x := &bk[(int(a)+mags)*slots+int(b)+mags]
+					x.Add(x, &weights[q])
+				}
+			}
+		}
+		parts[part] = buckets
+	})
+	for _, part := range parts[1:] {
+		for x := range part {
+			parts[0][x].Add(&parts[0][x], &part[x])
+		}
+	}
+	acc := make([]K, st.degree+1)
+	var v, r, p, sum K
+	for t := range acc {
+		for k := range ph.Zs {
+			sum.SetZero()
+			for a := -mags; a <= mags; a++ {
+				for b := -mags; b <= mags; b++ {
+					bucket := &parts[0][(k*slots+a+mags)*slots+b+mags]
+					if bucket.IsZero() {
+						continue
+					}
+					v.A0.SetInt64(int64(a + t*(b-a)))
+					r = ph.rangeCheck(&v)
+					p.Mul(bucket, &r)
+					sum.Add(&sum, &p)
+				}
+			}
+			p.Mul(&sum, &st.nc[k])
+			acc[t].Add(&acc[t], &p)
+		}
+	}
+	return acc
+}
+
+// rangeCheck returns R_b(v) = v·Π_{s=1}^{b−1}(v² − s²).
+func (ph *phase1) rangeCheck(v *K) K {
+	var sq, f K
+	r := *v
+	sq.Square(v)
+	for k := range ph.squares {
+		f.Sub(&sq, &ph.squares[k])
+		r.Mul(&r, &f)
+	}
+	return r
+}
+
+// phase2Tables binds the last digit variable and builds the tables of
+// fold/NEO.md §2.6 at α', in the order of ccsStatement's table indices.
+func (ph *phase1) phase2Tables(s *ccs.CCS, alphaP []K, carried []Claim) ([][]K, error) {
+	st := ph.st
+	N := len(ph.eqBetaR)
+	tables := make([][]K, st.g.N)
+	eb, err := mle.Eq(alphaP, st.betaA)
+	if err != nil {
+		return nil, err
+	}
+	tables[0] = ph.eqBetaR
+	scale(tables[0], eb)
+	for k := range ph.tabs {
+		if tables[st.tabZ(k)], err = mle.Bind(ph.tabs[k], alphaP[digitVars-1]); err != nil {
+			return nil, err
+		}
+	}
+	for j, v := range ph.mz {
+		t := make([]K, N)
+		for c := range v {
+			t[c].A0 = v[c]
+		}
+		tables[st.tabM(j)] = t
+	}
+	if st.kin == 1 {
+		return tables, nil
+	}
+	ea, err := mle.Eq(alphaP, st.alpha)
+	if err != nil {
+		return nil, err
+	}
+	if tables[st.tabEg()], err = mle.EqTable(carried[0].R); err != nil {
+		return nil, err
+	}
+	scale(tables[st.tabEg()], ea)
+
+	// V = Σ_j M_j·u_j, u_j = Σ_{i≥1} w_ij·ẑ_i, M_0 the identity.
+	V := make([]K, N)
+	u := make([]K, N)
+	mv := make([]K, ph.n)
+	mats := s.Matrices()
+	for j := range st.dm.t + 1 {
+		clear(u)
+		var p K
+		for i := 1; i < st.kin; i++ {
+			z := tables[st.tabZ(i)]
+			for c := range ph.m {
+				p.Mul(&z[c], &st.w[i][j])
+				u[c].Add(&u[c], &p)
+			}
+		}
+		if j == 0 {
+			copy(V, u)
+			continue
+		}
+		if err := mats[j-1].MulVecK(mv, u[:ph.m]); err != nil {
+			return nil, fmt.Errorf("matrix %d: %w", j, err)
+		}
+		for r := range mv {
+			V[r].Add(&V[r], &mv[r])
+		}
+	}
+	tables[st.tabV()] = V
+	return tables, nil
+}
+
+// scale multiplies t by e in place.
+func scale(t []K, e K) {
+	parallel.For(len(t), digitGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			t[i].Mul(&t[i], &e)
+		}
+	})
+}
+
+// VerifyCCS is the verifier of Π_CCS: it replays ProveCCS's transcript for
+// mcs and the carried claims, checks both sum-check phases and the terminal
+// identity of fold/NEO.md §2.8 against the proof's y', and returns the
+// output claims ProveCCS returned. The transcript must be in the state
+// ProveCCS's was in: in particular the carried claims must already be bound
+// into it (through the digest of the accumulator that holds them, §2.2 step
+// 3), since Π_CCS absorbs only the fresh MCS and a verifier that skipped
+// that step would accept carried claims the prover chose after the
+// challenges.
+//
+// Malformed public inputs are errors wrapping ErrShape, ErrPublic or
+// ErrPoint as for ProveCCS; a proof of the wrong shape or one that fails a
+// check is an error wrapping sumcheck.ErrReject, and a terminal value that
+// does not match y' also wraps ErrEvaluation.
+func VerifyCCS(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, proof *CCSProof) ([]Claim, error) {
+	st, err := newCCSStatement(tr, pp, s, mcs, carried)
+	if err != nil {
+		return nil, fmt.Errorf("neo: VerifyCCS: %w", err)
+	}
+	if err := st.checkProofShape(proof); err != nil {
+		return nil, fmt.Errorf("neo: VerifyCCS: %w", err)
+	}
+	alphaP, c1, err := sumcheck.VerifyRounds(tr, st.claim, st.degree, digitVars, proof.Rounds)
+	if err != nil {
+		return nil, fmt.Errorf("neo: VerifyCCS: phase 1: %w", err)
+	}
+	var rg []K
+	if len(carried) > 0 {
+		rg = carried[0].R
+	}
+	rP, err := sumcheck.Verify(tr, c1, st.g, st.dm.ell, proof.Sumcheck, func(point, evals []K) error {
+		return st.checkTerminal(alphaP, point, rg, proof.Y, evals)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo: VerifyCCS: phase 2: %w", err)
+	}
+	absorbOutputs(tr, proof.Y)
+	return st.outputs(mcs, carried, rP, proof.Y), nil
+}
+
+// checkProofShape checks the parts of a proof the sum-check verifiers do not:
+// K_in·(t+1) vectors y' of d entries and a phase-2 proof present.
+func (st *ccsStatement) checkProofShape(p *CCSProof) error {
+	if p == nil || p.Sumcheck == nil {
+		return fmt.Errorf("%w: no proof", sumcheck.ErrReject)
+	}
+	if len(p.Y) != st.kin {
+		return fmt.Errorf("%w: %w: y' for %d instances, want %d", sumcheck.ErrReject, ErrShape, len(p.Y), st.kin)
+	}
+	for i, y := range p.Y {
+		if len(y) != st.dm.t+1 {
+			return fmt.Errorf("%w: %w: y'[%d] has %d vectors, want t+1 = %d", sumcheck.ErrReject, ErrShape, i, len(y), st.dm.t+1)
+		}
+		for j, v := range y {
+			if len(v) != ring.D {
+				return fmt.Errorf("%w: %w: y'[%d][%d] has %d entries, want d = %d", sumcheck.ErrReject, ErrShape, i, j, len(v), ring.D)
+			}
+		}
+	}
+	return nil
+}
+
+// checkTerminal compares the phase-2 final evaluations with the values the
+// proof's y' give at (α', r') (fold/NEO.md §2.8 step 3); with sumcheck.Verify's
+// check of g(evals) this is the terminal identity v = Q(α', r').
+func (st *ccsStatement) checkTerminal(alphaP, rP, rg []K, ys [][][]K, evals []K) error {
+	chi, err := mle.EqTable(alphaP)
+	if err != nil {
+		return err
+	}
+	// v[i][j] = Σ_ρ eq(α', ρ)·y'_ij[ρ]
+	v := make([][]K, st.kin)
+	var p K
+	for i := range v {
+		v[i] = make([]K, st.dm.t+1)
+		for j := range v[i] {
+			for ρ, y := range ys[i][j] {
+				p.Mul(&chi[ρ], &y)
+				v[i][j].Add(&v[i][j], &p)
+			}
+		}
+	}
+	want := make([]K, st.g.N)
+	ea, err := mle.Eq(alphaP, st.betaA)
+	if err != nil {
+		return err
+	}
+	er, err := mle.Eq(rP, st.betaR)
+	if err != nil {
+		return err
+	}
+	want[0].Mul(&ea, &er)
+	for i := range st.kin {
+		want[st.tabZ(i)] = v[i][0]
+	}
+	// m_j(r') = Σ_ρ b^ρ·y'_0j[ρ]: the recomposition of the MCS's digits.
+	var bb goldilocks.Element
+	bb.SetUint64(uint64(st.b))
+	for j := range st.dm.t {
+		var acc K
+		for ρ := ring.D - 1; ρ >= 0; ρ-- {
+			acc.MulByElement(&acc, &bb)
+			acc.Add(&acc, &ys[0][j+1][ρ])
+		}
+		want[st.tabM(j)] = acc
+	}
+	if st.kin > 1 {
+		eg, err := mle.Eq(alphaP, st.alpha)
+		if err != nil {
+			return err
+		}
+		er, err := mle.Eq(rP, rg)
+		if err != nil {
+			return err
+		}
+		want[st.tabEg()].Mul(&eg, &er)
+		for i := 1; i < st.kin; i++ {
+			for j := range v[i] {
+				p.Mul(&st.w[i][j], &v[i][j])
+				want[st.tabV()].Add(&want[st.tabV()], &p)
+			}
+		}
+	}
+	for k := range want {
+		if !want[k].Equal(&evals[k]) {
+			return fmt.Errorf("%w: phase-2 table %d ends at %s, y' gives %s", ErrEvaluation, k, evals[k].String(), want[k].String())
+		}
+	}
+	return nil
+}
