@@ -1,0 +1,393 @@
+package neo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/fold/transcript"
+	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/decomp"
+	"github.com/ssprove/ssprove/lattice/ring"
+)
+
+// Transcript protocols and labels of one fold (fold/NEO.md §2.2).
+const (
+	foldProtocol   = "ssprove/neo/fold/v1"
+	headerProtocol = "ssprove/neo/header/v1"
+	// nodeIVC is the node kind of an IVC step (1 is a PCD node).
+	nodeIVC = 0
+)
+
+// ErrChain is wrapped by the errors about a chain proof that does not fit
+// the chain it is checked against: another number of steps, or a step whose
+// public input is not the chain's.
+var ErrChain = errors.New("neo: proof does not fit the chain")
+
+// FoldProof is what one fold sends (fold/NEO.md §5.4): the Π_CCS proof and
+// the Π_DEC messages. Π_RLC sends nothing.
+type FoldProof struct {
+	CCS *CCSProof
+	// Parts are the k ME(b) claims Π_DEC splits the folded claim into: their
+	// C, X and Y are the messages; R repeats the point Π_CCS ends at, which
+	// the verifier knows and checks it against.
+	Parts []Claim
+}
+
+// ChainProof proves an IVC chain: the commitment and public input of every
+// step, and the fold of each step into the accumulator of the steps before
+// it. It is linear in the number of steps and not zero-knowledge; the final
+// accumulator's witness is what a decider opens (Decide).
+type ChainProof struct {
+	Steps []MCS
+	Folds []*FoldProof
+}
+
+// node is where a fold sits: the header H every fold of one proof starts
+// from, and the step's index (§2.2 steps 1 and 2).
+type node struct {
+	header [4]goldilocks.Element
+	index  uint64
+}
+
+// newHeader returns H (§2.2 step 1): the commitment key's seed, the
+// parameters, the CCS digest and, for a chain, its spec and y0, squeezed
+// into 4 field elements.
+func newHeader(pp *ajtai.PublicParams, s *ccs.CCS, dm dims, chain *ccs.Chain) [4]goldilocks.Element {
+	tr := transcript.New(headerProtocol)
+	seed := pp.Seed()
+	tr.AppendBytes("pp", seed[:])
+	p := pp.Params()
+	tr.AppendUint64("params", uint64(p.Kappa), uint64(p.D), p.Base, uint64(p.K), p.Bound, p.T,
+		uint64(dm.m), uint64(dm.n), uint64(dm.ell))
+	digest := s.Digest()
+	tr.AppendField("ccs", digest[:]...)
+	if chain != nil {
+		sp := &chain.Spec
+		ivc := []uint64{uint64(sp.YLen), uint64(sp.Const1)}
+		for _, i := range sp.YPrev {
+			ivc = append(ivc, uint64(i))
+		}
+		for _, i := range sp.YStep {
+			ivc = append(ivc, uint64(i))
+		}
+		tr.AppendUint64("ivc", ivc...)
+		tr.AppendField("y0", chain.Y0...)
+	}
+	return [4]goldilocks.Element(tr.ChallengeFields("header", 4))
+}
+
+// start returns the fold's transcript after §2.2 steps 1–3: the header, the
+// node, and the input accumulator's digest when it holds claims. The digest
+// is all of the accumulator that is absorbed: it was squeezed after the
+// claims were, so it binds them.
+func (nd node) start(acc Acc) *transcript.Transcript {
+	tr := transcript.New(foldProtocol)
+	tr.AppendField("header", nd.header[:]...)
+	tr.AppendUint64("node", nodeIVC, nd.index)
+	if len(acc.Claims) > 0 {
+		tr.AppendField("acc", acc.Digest[:]...)
+	}
+	return tr
+}
+
+// checkAcc checks that acc is empty (no claims, a zero digest: the input of
+// a first fold) or holds k claims, as a fold produces.
+func checkAcc(pp *ajtai.PublicParams, acc Acc) error {
+	switch k := pp.Params().K; {
+	case len(acc.Claims) == 0 && acc.Digest != [4]goldilocks.Element{}:
+		return fmt.Errorf("%w: accumulator without claims has a digest", ErrShape)
+	case len(acc.Claims) != 0 && len(acc.Claims) != k:
+		return fmt.Errorf("%w: accumulator holds %d claims, want 0 or k = %d", ErrShape, len(acc.Claims), k)
+	}
+	return nil
+}
+
+// Fold folds the step mcs, opened by wit, into the accumulator acc, opened
+// by accW (fold/NEO.md §5.1): Π_CCS, then Π_RLC (its norm guard first),
+// then Π_DEC, on a transcript of its own that starts from the parameters,
+// the CCS digest and acc's digest and ends by squeezing the new
+// accumulator's digest (§2.2). The first fold starts from the empty Acc and
+// AccWitness. It returns the new accumulator of k claims, its witness and
+// the proof VerifyFold checks.
+//
+// The step is checked first (CheckMCS): a step that does not satisfy s is
+// refused with an error wrapping ErrUnsatisfied and the *ccs.UnsatisfiedError
+// naming the constraint. An accumulator of other than 0 or k claims, or a
+// witness that does not fit it, is an error wrapping ErrShape.
+//
+// Fold is a fold outside a chain: its header binds pp and s only, and its
+// node index is 0, so that successive folds are ordered by the digests alone.
+// ProveChain also binds the chain's spec, y0 and each step's index.
+func Fold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, accW AccWitness, mcs MCS, wit MCSWitness) (Acc, AccWitness, *FoldProof, error) {
+	if pp == nil || s == nil {
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w: nil commitment key or CCS", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w", err)
+	}
+	if err := CheckMCS(ctx, pp, s, mcs, wit); err != nil {
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: step: %w", err)
+	}
+	out, outW, proof, err := proveFold(ctx, pp, s, node{header: newHeader(pp, s, dm, nil)}, acc, accW, mcs, wit.Z)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w", err)
+	}
+	return out, outW, proof, nil
+}
+
+// proveFold is Fold after the step is checked: Π_CCS, Π_RLC and Π_DEC at
+// the node nd.
+func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8) (Acc, AccWitness, *FoldProof, error) {
+	if err := checkAcc(pp, acc); err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	if len(accW.Z) != len(acc.Claims) {
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("%w: %d witnesses for an accumulator of %d claims", ErrShape, len(accW.Z), len(acc.Claims))
+	}
+	tr := nd.start(acc)
+	claims, ccsProof, err := ProveCCS(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, acc.Claims, accW.Z)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...))
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	return out, outW, &FoldProof{CCS: ccsProof, Parts: parts}, nil
+}
+
+// finishFold runs Π_RLC and Π_DEC on the claims Π_CCS left on tr, opened by
+// Zs, and squeezes the new accumulator's digest (§2.2 steps 10–12). parts
+// are the Π_DEC messages, a copy of the accumulator's claims.
+func finishFold(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, claims []Claim, Zs [][]int8) (Acc, AccWitness, []Claim, error) {
+	parent, Z, _, err := Combine(ctx, tr, pp.Params(), claims, Zs)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	claimsOut, planes, err := Decompose(ctx, tr, pp, s, parent, Z)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	acc := Acc{Claims: claimsOut, Digest: [4]goldilocks.Element(tr.ChallengeFields("acc/digest", 4))}
+	return acc, AccWitness{Z: planes}, cloneClaims(claimsOut), nil
+}
+
+// cloneClaims returns a copy of claims sharing no slice with them, so that a
+// proof and the accumulator it was made with can change independently.
+func cloneClaims(claims []Claim) []Claim {
+	out := make([]Claim, len(claims))
+	for i, c := range claims {
+		out[i] = Claim{C: slices.Clone(c.C), X: slices.Clone(c.X), R: slices.Clone(c.R), Y: make([][]K, len(c.Y))}
+		for j, y := range c.Y {
+			out[i].Y[j] = slices.Clone(y)
+		}
+	}
+	return out
+}
+
+// VerifyFold checks one fold of the step mcs into acc and returns the new
+// accumulator, the one Fold returned with it. acc must be the accumulator the
+// previous VerifyFold returned, or the empty Acc: its claims are not checked
+// against its digest, which was squeezed after them on the verifier's own
+// transcript.
+//
+// A malformed proof or one that fails a check is an error: wrapping
+// sumcheck.ErrReject for Π_CCS, and ErrShape, ErrPoint, ErrNorm,
+// ErrCommitment, ErrPublic or ErrEvaluation for Π_DEC, as the checks of
+// VerifyCCS and VerifyDecompose say; a guard that fails for the claim count,
+// ajtai.ErrGuard.
+func VerifyFold(pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
+	if pp == nil || s == nil {
+		return Acc{}, fmt.Errorf("neo: VerifyFold: %w: nil commitment key or CCS", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyFold: %w", err)
+	}
+	out, err := verifyFold(pp, s, node{header: newHeader(pp, s, dm, nil)}, acc, mcs, proof)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyFold: %w", err)
+	}
+	return out, nil
+}
+
+// verifyFold is VerifyFold at the node nd.
+func verifyFold(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
+	if err := checkAcc(pp, acc); err != nil {
+		return Acc{}, err
+	}
+	if proof == nil {
+		return Acc{}, fmt.Errorf("%w: no proof", ErrShape)
+	}
+	tr := nd.start(acc)
+	claims, err := VerifyCCS(tr, pp, s, mcs, acc.Claims, proof.CCS)
+	if err != nil {
+		return Acc{}, err
+	}
+	parent, err := VerifyCombine(tr, pp.Params(), claims)
+	if err != nil {
+		return Acc{}, err
+	}
+	if err := VerifyDecompose(tr, pp, s, parent, proof.Parts); err != nil {
+		return Acc{}, err
+	}
+	return Acc{Claims: cloneClaims(proof.Parts), Digest: [4]goldilocks.Element(tr.ChallengeFields("acc/digest", 4))}, nil
+}
+
+// chainCCS returns the one structure every step of chain has, and an error
+// wrapping ErrShape when there are no steps, a step has none, or steps have
+// different ones: an accumulator holds claims about one structure's matrices
+// (fold/NEO.md §7.3, item 6).
+func chainCCS(chain *ccs.Chain) (*ccs.CCS, error) {
+	if chain == nil || len(chain.Steps) == 0 {
+		return nil, fmt.Errorf("%w: a chain of no steps", ErrShape)
+	}
+	s := chain.Steps[0].CCS
+	if s == nil {
+		return nil, fmt.Errorf("%w: step 0 has no CCS", ErrShape)
+	}
+	for i := range chain.Steps[1:] {
+		si := chain.Steps[i+1].CCS
+		if si == nil {
+			return nil, fmt.Errorf("%w: step %d has no CCS", ErrShape, i+1)
+		}
+		if si != s && si.Digest() != s.Digest() {
+			return nil, fmt.Errorf("%w: step %d has another CCS than step 0; a proof folds one structure", ErrShape, i+1)
+		}
+	}
+	return s, nil
+}
+
+// stepWitness returns the digits of a step's assignment z, decomp.Embed in
+// base b as int8: the canonical MCS witness, whose public columns are the
+// ones a verifier rebuilds from x.
+func stepWitness(z []goldilocks.Element, b uint64) ([]int8, error) {
+	Z, err := decomp.Embed(z, b, ring.D)
+	if err != nil {
+		return nil, fmt.Errorf("%w: assignment has no %d digits in base %d: %w", ErrShape, ring.D, b, err)
+	}
+	out := make([]int8, len(Z))
+	for i := range Z {
+		out[i] = int8(ring.Signed(Z[i]))
+	}
+	return out, nil
+}
+
+// ProveChain proves the IVC chain (fold/NEO.md §5.2): it checks every step
+// and the links between them (ccs.Chain.Check), then, step by step, commits
+// to the step's digits (pp.CommitDigits of decomp.Embed(z) in base b) and
+// folds the step into the accumulator of the steps before it. It returns
+// the proof, the final accumulator and its witness, which Decide opens.
+//
+// Every step must have one CCS, which pp must fit. An unsatisfied step is
+// refused before anything is folded, with an error wrapping ErrUnsatisfied
+// and the *ccs.UnsatisfiedError, naming the step; broken links are an error
+// wrapping ccs.ErrLink. ctx is checked between steps and inside each fold.
+func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (*ChainProof, Acc, AccWitness, error) {
+	s, err := chainCCS(chain)
+	if err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	if pp == nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w: nil commitment key", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	if err := chain.Check(); err != nil {
+		if errors.Is(err, ccs.ErrUnsatisfied) {
+			err = fmt.Errorf("%w: %w", ErrUnsatisfied, err)
+		}
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	header := newHeader(pp, s, dm, chain)
+	b := pp.Params().Base
+	proof := &ChainProof{Steps: make([]MCS, len(chain.Steps)), Folds: make([]*FoldProof, len(chain.Steps))}
+	var acc Acc
+	var accW AccWitness
+	for i := range chain.Steps {
+		step := &chain.Steps[i]
+		if err := ctx.Err(); err != nil {
+			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+		}
+		Z, err := stepWitness(step.Z, b)
+		if err != nil {
+			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+		}
+		cs, err := pp.CommitDigits(ctx, [][]int8{Z})
+		if err != nil {
+			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+		}
+		mcs := MCS{C: cs[0], X: slices.Clone(step.Public)}
+		acc, accW, proof.Folds[i], err = proveFold(ctx, pp, s, node{header: header, index: uint64(i)}, acc, accW, mcs, Z)
+		if err != nil {
+			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+		}
+		proof.Steps[i] = mcs
+	}
+	return proof, acc, accW, nil
+}
+
+// VerifyChain checks proof against chain, of which it reads the structures,
+// the spec, y0 and each step's public input, never a witness: the links
+// (ccs.Chain.CheckLinks: the constant 1, y_prev of step 0 is y0, y_prev of
+// step i is y_step of step i−1), that each step of the proof states the
+// chain's public input, every fold in order, and finally decide on the
+// final accumulator. It returns the final accumulator.
+//
+// decide is the decider: for a proof that carries no opening, the caller's
+// call of Decide with the final witness. A nil decide is refused, since a
+// chain whose final accumulator nobody opens proves nothing.
+//
+// The errors name the step: ccs.ErrLink for a broken link, ErrChain for a
+// proof of another number of steps or another public input, VerifyFold's
+// errors for a rejected fold, and decide's error wrapped.
+func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error) (Acc, error) {
+	if decide == nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: no decider", ErrShape)
+	}
+	s, err := chainCCS(chain)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	if pp == nil || proof == nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: nil commitment key or proof", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	if len(proof.Steps) != len(chain.Steps) || len(proof.Folds) != len(chain.Steps) {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: %d steps and %d folds for a chain of %d steps",
+			ErrChain, len(proof.Steps), len(proof.Folds), len(chain.Steps))
+	}
+	if err := chain.CheckLinks(); err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	for i := range chain.Steps {
+		if !slices.Equal(proof.Steps[i].X, chain.Steps[i].Public) {
+			return Acc{}, fmt.Errorf("neo: VerifyChain: %w: step %d states another public input than the chain's", ErrChain, i)
+		}
+	}
+	header := newHeader(pp, s, dm, chain)
+	var acc Acc
+	for i := range chain.Steps {
+		if acc, err = verifyFold(pp, s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i]); err != nil {
+			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
+		}
+	}
+	if err := decide(acc); err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: decider: %w", err)
+	}
+	return acc, nil
+}
