@@ -106,7 +106,7 @@ pure Go, AVX-512, AVX2, NEON, ICICLE or CUDA, chosen with --accel or SSPROVE_ACC
 		}
 		return usageError{err}
 	})
-	root.AddCommand(newInfo(), newBench(), newWasm(), newLedger(), newDeploy(), newTx(), newCCS())
+	root.AddCommand(newInfo(), newBench(), newWasm(), newLedger(), newDeploy(), newTx(), newCCS(), newFold())
 	return root
 }
 

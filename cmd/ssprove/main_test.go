@@ -67,6 +67,13 @@ func TestExitCodes(t *testing.T) {
 		{"ccs check not json", []string{"ccs", "check", i32wasm}, 1, "", "i32.0.wasm"},
 		{"ccs check without file", []string{"ccs", "check"}, 2, "", "want 1 argument(s), got 0"},
 		{"spectest missing dir", []string{"wasm", "spectest", "no/such/dir"}, 1, "", "no/such/dir"},
+		{"fold prove invalid chain", []string{"fold", "prove", nightstream + "test_starstream_tx_export_invalid.json", "-o", os.DevNull}, 1, "", "chain step 2 (YieldResume { utxo_id: 300, output: 42 }): ccs: constraint 26"},
+		{"fold prove without -o", []string{"fold", "prove", nightstream + "test_starstream_tx_export_valid.json"}, 2, "", "prove needs -o PROOF"},
+		{"fold prove without chain", []string{"fold", "prove", "-o", "x"}, 2, "", "want 1 argument(s), got 0"},
+		{"fold verify without proof", []string{"fold", "verify", nightstream + "test_starstream_tx_export_valid.json"}, 2, "", "want 2 argument(s), got 1"},
+		{"fold verify not a proof", []string{"fold", "verify", nightstream + "test_starstream_tx_export_valid.json", i32wasm}, 1, "", "malformed proof encoding"},
+		{"fold verify missing proof", []string{"fold", "verify", nightstream + "test_starstream_tx_export_valid.json", "no/such.proof"}, 1, "", "no/such.proof"},
+		{"fold bad seed", []string{"fold", "prove", "--seed", "abc", nightstream + "test_starstream_tx_export_valid.json", "-o", os.DevNull}, 2, "", "--seed wants 64 hex digits"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,5 +158,49 @@ func TestWasmRunTrace(t *testing.T) {
 		if tt.code == 0 && !strings.Contains(errb.String(), fmt.Sprintf("fuel used: %d of", tt.rows)) {
 			t.Errorf("%s: stderr %q does not say %d fuel", tt.fn, errb.String(), tt.rows)
 		}
+	}
+}
+
+// TestFoldProveVerify proves the valid Nightstream chain into a file,
+// verifies it, and checks that a corrupted copy, a proof against another
+// seed and a truncated copy are rejected with exit status 1.
+func TestFoldProveVerify(t *testing.T) {
+	chain := nightstream + "test_starstream_tx_export_valid.json"
+	proof := filepath.Join(t.TempDir(), "chain.proof")
+	fold := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), append([]string{"fold"}, args...), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	if code, out, errs := fold("prove", chain, "-o", proof); code != 0 || !strings.Contains(out, "3 steps proved in") {
+		t.Fatalf("prove: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, out, errs := fold("verify", chain, proof); code != 0 || !strings.Contains(out, "3 steps verified in") || !strings.Contains(out, ": valid") {
+		t.Fatalf("verify: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	seed := strings.Repeat("07", 32)
+	if code, _, errs := fold("verify", "--seed", seed, chain, proof); code != 1 || !strings.Contains(errs, "rejected") {
+		t.Fatalf("verify under another seed: exit %d, stderr %q", code, errs)
+	}
+
+	data, err := os.ReadFile(proof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A byte in the middle of the folds: a value changed, still decodable.
+	bad := bytes.Clone(data)
+	bad[len(bad)/2] ^= 1
+	corrupt := filepath.Join(t.TempDir(), "corrupt.proof")
+	if err := os.WriteFile(corrupt, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := fold("verify", chain, corrupt); code != 1 || !strings.Contains(errs, "corrupt.proof") {
+		t.Fatalf("corrupted proof: exit %d, stderr %q", code, errs)
+	}
+	if err := os.WriteFile(corrupt, data[:len(data)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := fold("verify", chain, corrupt); code != 1 || !strings.Contains(errs, "malformed proof encoding") {
+		t.Fatalf("truncated proof: exit %d, stderr %q", code, errs)
 	}
 }

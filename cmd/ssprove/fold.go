@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/fold/neo"
+	"github.com/ssprove/ssprove/lattice/ajtai"
+)
+
+// seedDomain prefixes the CCS digest the default commitment-key seed is
+// hashed from.
+const seedDomain = "ssprove/fold/seed/v1"
+
+// progressSteps is the chain length from which prove and verify show a
+// progress indicator: shorter chains finish before one would help.
+const progressSteps = 8
+
+func newFold() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fold",
+		Short: "Prove and verify IVC chains by Neo folding",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var seed string
+	cmd.PersistentFlags().StringVar(&seed, "seed", "",
+		"commitment-key seed, 64 hex digits (default: SHA-256 of \""+seedDomain+"\" and the CCS digest in hex)")
+	cmd.AddCommand(newFoldProve(&seed), newFoldVerify(&seed))
+	return cmd
+}
+
+func newFoldProve(seed *string) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "prove CHAIN.json -o PROOF",
+		Short: "Fold every step of an IVC chain and write the proof",
+		Long: `prove reads CHAIN.json, an IVC chain of R1CS steps with their witnesses as
+Nightstream exports it, checks every step and link, folds the steps one by one
+(Π_CCS, Π_RLC, Π_DEC with the Goldilocks preset: b = 2, k = 12, κ = 16) and
+writes to PROOF the stage-1 proof: each step's commitment and public input, the
+messages of every fold, and the opening of the final accumulator, which the
+verifier decides. The proof is linear in the number of steps, not succinct and
+not zero-knowledge.
+
+The commitment key is expanded from --seed, by default from a hash of the CCS
+digest; verify must use the same seed. Exit status 1 names the first
+unsatisfied step and constraint.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("prove needs -o PROOF")
+			}
+			chain, err := readChainFile(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			pp, err := foldSetup(ctx, chain, *seed)
+			if err != nil {
+				return err
+			}
+			stop := progress(cmd.ErrOrStderr(), len(chain.Steps), "proving")
+			start := time.Now()
+			proof, _, accW, err := neo.ProveChain(ctx, pp, chain)
+			elapsed := time.Since(start)
+			stop()
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			b, err := (&neo.OpenedChainProof{ChainProof: *proof, Opening: accW}).MarshalBinary()
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, b, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d steps proved in %s, proof %d bytes written to %s\n",
+				args[0], len(chain.Steps), elapsed.Round(time.Millisecond), len(b), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write the proof to")
+	return cmd
+}
+
+func newFoldVerify(seed *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify CHAIN.json PROOF",
+		Short: "Verify a proof of an IVC chain",
+		Long: `verify checks PROOF, written by prove, against CHAIN.json, of which it reads
+only the structures, the spec, y0 and the steps' public inputs: any witnesses in
+the file are dropped unread by the verifier. It checks the links, every fold in
+order, and decides the final accumulator with the opening the proof carries.
+
+Exit status 0 only when the proof verifies; 1 when it is rejected or malformed.`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			chain, err := readChainFile(args[0])
+			if err != nil {
+				return err
+			}
+			for i := range chain.Steps {
+				chain.Steps[i].Z = nil
+			}
+			data, err := readProofFile(args[1])
+			if err != nil {
+				return err
+			}
+			var proof neo.OpenedChainProof
+			if err := proof.UnmarshalBinary(data); err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			ctx := cmd.Context()
+			pp, err := foldSetup(ctx, chain, *seed)
+			if err != nil {
+				return err
+			}
+			stop := progress(cmd.ErrOrStderr(), len(chain.Steps), "verifying")
+			start := time.Now()
+			_, err = proof.Verify(ctx, pp, chain)
+			elapsed := time.Since(start)
+			stop()
+			if err != nil {
+				return fmt.Errorf("%s: rejected: %w", args[1], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d steps verified in %s, proof %d bytes: valid\n",
+				args[1], len(chain.Steps), elapsed.Round(time.Millisecond), len(data))
+			return nil
+		},
+	}
+}
+
+func readChainFile(name string) (*ccs.Chain, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	chain, err := ccs.ReadChain(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(chain.Steps) == 0 {
+		return nil, fmt.Errorf("%s: a chain of no steps", name)
+	}
+	return chain, nil
+}
+
+// readProofFile reads a proof, refusing files over neo.MaxEncodedSize
+// before reading them whole.
+func readProofFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, neo.MaxEncodedSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > neo.MaxEncodedSize {
+		return nil, fmt.Errorf("%s: over %d bytes, not a proof", name, neo.MaxEncodedSize)
+	}
+	return data, nil
+}
+
+// foldSetup returns the commitment key for the chain's witnesses: the
+// Goldilocks preset at the first step's m, expanded from the seed given in
+// hex, or by default from SHA-256(seedDomain ‖ the CCS digest in hex), so
+// that prover and verifier agree without exchanging anything.
+func foldSetup(ctx context.Context, chain *ccs.Chain, seedHex string) (*ajtai.PublicParams, error) {
+	s := chain.Steps[0].CCS
+	var seed []byte
+	if seedHex == "" {
+		sum := sha256.Sum256([]byte(seedDomain + s.Digest().String()))
+		seed = sum[:]
+	} else {
+		var err error
+		if seed, err = hex.DecodeString(seedHex); err != nil || len(seed) != ajtai.SeedSize {
+			return nil, usagef("--seed wants %d hex digits", 2*ajtai.SeedSize)
+		}
+	}
+	return ajtai.Setup(ctx, ajtai.Goldilocks(s.NumVariables()), seed)
+}
+
+// progress shows a spinner on w while a chain of the given steps is proved
+// or verified, when w is a terminal and the chain is long; the returned
+// function removes it. ProveChain and VerifyChain report no progress of
+// their own, so it shows activity and elapsed time, not a fraction done.
+func progress(w io.Writer, steps int, verb string) func() {
+	f, ok := w.(*os.File)
+	if !ok || steps < progressSteps || !term.IsTerminal(int(f.Fd())) {
+		return func() {}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription(fmt.Sprintf("%s %d steps", verb, steps)),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				_ = bar.Add(1)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		_ = bar.Finish()
+	}
+}

@@ -1,0 +1,557 @@
+package neo
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/fold/sumcheck"
+	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/ring"
+)
+
+// ErrEncoding is wrapped by every error about a proof that cannot be
+// encoded, or bytes that are not the encoding of a proof.
+var ErrEncoding = errors.New("neo: malformed proof encoding")
+
+// Bounds of the encoding. A decoder refuses anything larger before reading
+// further, so that a short input cannot announce a large allocation.
+const (
+	// MaxEncodedSize is the largest encoding accepted, 1 GiB.
+	MaxEncodedSize = 1 << 30
+	// MaxSteps is the most steps a chain proof may hold.
+	MaxSteps = 1 << 16
+
+	maxKappa  = 256     // ring elements per commitment
+	maxPublic = 1 << 20 // public inputs of a step
+	maxMats   = 256     // matrices, the identity included
+	maxParts  = 64      // claims Π_DEC splits into: k
+	maxM      = 1 << 26 // witness columns of the opening
+)
+
+// encodingVersion is the first byte of an encoded chain proof.
+const encodingVersion = 1
+
+// The second byte: what the encoding holds.
+const (
+	kindFolds  = 0 // a ChainProof
+	kindOpened = 1 // an OpenedChainProof: the folds, then the final opening
+)
+
+// The encoding of a ChainProof (fold/NEO.md §5.4), every integer
+// little-endian, every field element a canonical word (below q) in 8 bytes,
+// every element of K two of them (package wire), every ring element its 54
+// coefficients:
+//
+//	version      1 byte (1)
+//	kind         1 byte: 0 a ChainProof, 1 an OpenedChainProof
+//	steps        4 bytes s, 1 ≤ s ≤ MaxSteps
+//	kappa        4 bytes κ, ring elements per commitment, 1 … 256
+//	public       4 bytes m_in, public inputs per step, ≤ 2^20
+//	ell          4 bytes ℓ_n, coordinates of a row point, ≤ sumcheck.MaxRounds
+//	mats         4 bytes t+1, matrices with the identity, 1 … 256
+//	parts        4 bytes k, claims of an accumulator, 1 … 64
+//	digitRounds  4 bytes, Π_CCS phase-1 rounds, 1 … sumcheck.MaxRounds
+//	digitEvals   4 bytes, evaluations per phase-1 round, ≤ sumcheck.MaxDegree
+//	per step     the MCS: C (κ ring elements), X (m_in field elements)
+//	per fold     K_in (1 byte, 1 ≤ K_in ≤ k+1: the instances Π_CCS folds),
+//	             the phase-1 rounds (digitRounds × digitEvals elements of K),
+//	             4 bytes L ≤ MaxEncodedSize and L bytes: the phase-2
+//	             sumcheck.Proof in its own encoding,
+//	             y' (K_in × (t+1) × d elements of K),
+//	             the point R of the parts (ℓ_n elements of K),
+//	             per part: C (κ ring elements), X (d·m_in digits, one
+//	             two's-complement byte each), Y ((t+1) × d elements of K)
+//
+// An OpenedChainProof continues with the opening of the final accumulator:
+//
+//	m            4 bytes, witness columns, 1 … 2^26
+//	per part     d·m digits of Z, one two's-complement byte each
+//
+// The parts of a fold share one point, Π_CCS's, so R is sent once per fold
+// (the verifier checks it against its own); X of a part holds digits and
+// is sent as bytes. An encoding holds nothing else and no trailing bytes,
+// so every proof has one encoding, and decoding then encoding gives the
+// input back. The shapes are fixed by the header: a proof whose steps or
+// folds differ in shape from the first (never one ProveChain makes) cannot
+// be encoded.
+
+// header is the shape every step and fold of an encoded proof has.
+type header struct {
+	steps, kappa, public, ell, mats, parts, digitRounds, digitEvals int
+}
+
+// headerBytes is the size of version, kind and the header fields.
+const headerBytes = 2 + 8*4
+
+// elemBytes is the size of an encoded ring element.
+const elemBytes = ring.D * goldilocks.Bytes
+
+// shapeOf returns the header of p, read from its first step and fold, and
+// checks the bounds.
+func shapeOf(p *ChainProof) (header, error) {
+	if len(p.Steps) == 0 || len(p.Steps) != len(p.Folds) {
+		return header{}, fmt.Errorf("%d steps and %d folds, want as many of each and at least one", len(p.Steps), len(p.Folds))
+	}
+	f := p.Folds[0]
+	if f == nil || f.CCS == nil || len(f.CCS.Y) == 0 || len(f.CCS.Rounds) == 0 || len(f.Parts) == 0 {
+		return header{}, errors.New("fold 0 is incomplete")
+	}
+	h := header{
+		steps:       len(p.Steps),
+		kappa:       len(p.Steps[0].C),
+		public:      len(p.Steps[0].X),
+		ell:         len(f.Parts[0].R),
+		mats:        len(f.CCS.Y[0]),
+		parts:       len(f.Parts),
+		digitRounds: len(f.CCS.Rounds),
+		digitEvals:  len(f.CCS.Rounds[0]),
+	}
+	return h, h.check()
+}
+
+// check returns an error naming the first field out of its bounds.
+func (h header) check() error {
+	for _, c := range []struct {
+		name    string
+		v, l, u int
+	}{
+		{"steps", h.steps, 1, MaxSteps},
+		{"κ", h.kappa, 1, maxKappa},
+		{"public inputs", h.public, 0, maxPublic},
+		{"ℓ_n", h.ell, 0, sumcheck.MaxRounds},
+		{"matrices", h.mats, 1, maxMats},
+		{"parts", h.parts, 1, maxParts},
+		{"phase-1 rounds", h.digitRounds, 1, sumcheck.MaxRounds},
+		{"phase-1 evaluations", h.digitEvals, 0, sumcheck.MaxDegree},
+	} {
+		if c.v < c.l || c.v > c.u {
+			return fmt.Errorf("%d %s, want %d … %d", c.v, c.name, c.l, c.u)
+		}
+	}
+	return nil
+}
+
+// minStepBytes is the least input one step and its fold take, which bounds
+// the steps a decoder allocates for.
+func (h header) minStepBytes() int {
+	return 2*h.kappa*elemBytes + 1 + 4
+}
+
+// AppendBinary appends the encoding of p to b (encoding.BinaryAppender).
+// It fails, wrapping ErrEncoding and returning b as it was, when p is not
+// within the bounds of the encoding or its steps and folds differ in shape.
+func (p *ChainProof) AppendBinary(b []byte) ([]byte, error) {
+	out, err := appendChain(b, p, nil)
+	if err != nil {
+		return b, err
+	}
+	return out, nil
+}
+
+// MarshalBinary returns the encoding of p (encoding.BinaryMarshaler).
+func (p *ChainProof) MarshalBinary() ([]byte, error) {
+	return p.AppendBinary(nil)
+}
+
+// UnmarshalBinary sets p to the proof data encodes (encoding.BinaryUnmarshaler).
+// It accepts exactly the encodings AppendBinary produces: a known version
+// and kind, counts within bounds, canonical words, no trailing bytes and
+// at most MaxEncodedSize bytes, and allocates no more than a constant times
+// the length of data. On error p is left unchanged.
+func (p *ChainProof) UnmarshalBinary(data []byte) error {
+	q, _, err := decodeChain(data, kindFolds)
+	if err != nil {
+		return err
+	}
+	*p = *q
+	return nil
+}
+
+// OpenedChainProof is the stage-1 proof of a chain (fold/NEO.md §5.4): the
+// per-fold messages and the opening of the final accumulator, the k digit
+// matrices Decide checks it with, so that a verifier needs nothing beyond
+// the chain's public part and this proof. The opening is the final witness
+// itself: the proof is linear in the chain's length and the witness width,
+// and not zero-knowledge.
+type OpenedChainProof struct {
+	ChainProof
+	Opening AccWitness
+}
+
+// Verify checks p against chain (VerifyChain), deciding the final
+// accumulator with Decide over p.Opening. It returns the final accumulator.
+func (p *OpenedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (Acc, error) {
+	s, err := chainCCS(chain)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: Verify: %w", err)
+	}
+	return VerifyChain(pp, chain, &p.ChainProof, func(acc Acc) error {
+		return Decide(ctx, pp, s, acc, p.Opening)
+	})
+}
+
+// AppendBinary appends the encoding of p to b, as ChainProof.AppendBinary
+// does, the opening included.
+func (p *OpenedChainProof) AppendBinary(b []byte) ([]byte, error) {
+	out, err := appendChain(b, &p.ChainProof, &p.Opening)
+	if err != nil {
+		return b, err
+	}
+	return out, nil
+}
+
+// MarshalBinary returns the encoding of p.
+func (p *OpenedChainProof) MarshalBinary() ([]byte, error) {
+	return p.AppendBinary(nil)
+}
+
+// UnmarshalBinary sets p to the proof data encodes, under the rules of
+// ChainProof.UnmarshalBinary.
+func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
+	q, opening, err := decodeChain(data, kindOpened)
+	if err != nil {
+		return err
+	}
+	*p = OpenedChainProof{ChainProof: *q, Opening: opening}
+	return nil
+}
+
+// appendChain appends the encoding of p, and of the opening when it is not
+// nil.
+func appendChain(b []byte, p *ChainProof, opening *AccWitness) ([]byte, error) {
+	h, err := shapeOf(p)
+	if err != nil {
+		return nil, fmt.Errorf("neo: encode: %s: %w", err, ErrEncoding)
+	}
+	kind := byte(kindFolds)
+	if opening != nil {
+		kind = kindOpened
+	}
+	start := len(b)
+	b = append(b, encodingVersion, kind)
+	for _, v := range []int{h.steps, h.kappa, h.public, h.ell, h.mats, h.parts, h.digitRounds, h.digitEvals} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	for i, st := range p.Steps {
+		if len(st.C) != h.kappa || len(st.X) != h.public {
+			return nil, fmt.Errorf("neo: encode: step %d has %d ring elements and %d public inputs, step 0 %d and %d: %w",
+				i, len(st.C), len(st.X), h.kappa, h.public, ErrEncoding)
+		}
+		b = appendRing(b, st.C)
+		b = appendWords(b, st.X)
+	}
+	for i, f := range p.Folds {
+		if b, err = appendFold(b, h, f); err != nil {
+			return nil, fmt.Errorf("neo: encode: fold %d: %s: %w", i, err, ErrEncoding)
+		}
+		if len(b)-start > MaxEncodedSize {
+			return nil, fmt.Errorf("neo: encode: over %d bytes: %w", MaxEncodedSize, ErrEncoding)
+		}
+	}
+	if opening != nil {
+		if len(opening.Z) != h.parts {
+			return nil, fmt.Errorf("neo: encode: opening of %d witnesses, want k = %d: %w", len(opening.Z), h.parts, ErrEncoding)
+		}
+		m := len(opening.Z[0]) / ring.D
+		if m < 1 || m > maxM {
+			return nil, fmt.Errorf("neo: encode: opening of %d columns, want 1 … %d: %w", m, maxM, ErrEncoding)
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(m))
+		for i, Z := range opening.Z {
+			if len(Z) != ring.D*m {
+				return nil, fmt.Errorf("neo: encode: opening witness %d has %d digits, want d·m = %d: %w", i, len(Z), ring.D*m, ErrEncoding)
+			}
+			b = append(b, int8Bytes(Z)...)
+		}
+	}
+	if len(b)-start > MaxEncodedSize {
+		return nil, fmt.Errorf("neo: encode: over %d bytes: %w", MaxEncodedSize, ErrEncoding)
+	}
+	return b, nil
+}
+
+// appendFold appends the encoding of one fold of shape h.
+func appendFold(b []byte, h header, f *FoldProof) ([]byte, error) {
+	if f == nil || f.CCS == nil || f.CCS.Sumcheck == nil {
+		return nil, errors.New("incomplete")
+	}
+	kin := len(f.CCS.Y)
+	if kin < 1 || kin > h.parts+1 {
+		return nil, fmt.Errorf("y' for %d instances, want 1 … k+1 = %d", kin, h.parts+1)
+	}
+	if len(f.CCS.Rounds) != h.digitRounds {
+		return nil, fmt.Errorf("%d phase-1 rounds, want %d", len(f.CCS.Rounds), h.digitRounds)
+	}
+	b = append(b, byte(kin))
+	for i, s := range f.CCS.Rounds {
+		if len(s) != h.digitEvals {
+			return nil, fmt.Errorf("phase-1 round %d has %d evaluations, want %d", i, len(s), h.digitEvals)
+		}
+		b = wire.AppendElems(b, s)
+	}
+	at := len(b)
+	b = append(b, 0, 0, 0, 0)
+	b, err := f.CCS.Sumcheck.AppendBinary(b)
+	if err != nil {
+		return nil, err
+	}
+	binary.LittleEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	for i, y := range f.CCS.Y {
+		if b, err = appendVectors(b, h, y); err != nil {
+			return nil, fmt.Errorf("y'[%d]: %w", i, err)
+		}
+	}
+	if len(f.Parts) != h.parts {
+		return nil, fmt.Errorf("%d parts, want k = %d", len(f.Parts), h.parts)
+	}
+	R := f.Parts[0].R
+	if len(R) != h.ell {
+		return nil, fmt.Errorf("point of %d coordinates, want ℓ_n = %d", len(R), h.ell)
+	}
+	b = wire.AppendElems(b, R)
+	for i, part := range f.Parts {
+		switch {
+		case !slices.Equal(part.R, R):
+			return nil, fmt.Errorf("part %d is at another point than part 0", i)
+		case len(part.C) != h.kappa:
+			return nil, fmt.Errorf("part %d: %d ring elements, want κ = %d", i, len(part.C), h.kappa)
+		case len(part.X) != ring.D*h.public:
+			return nil, fmt.Errorf("part %d: X of %d entries, want d·m_in = %d", i, len(part.X), ring.D*h.public)
+		}
+		b = appendRing(b, part.C)
+		for k, x := range part.X {
+			v := ring.Signed(x)
+			if v < -128 || v > 127 {
+				return nil, fmt.Errorf("part %d: X[%d] = %d is not a digit", i, k, v)
+			}
+			b = append(b, byte(int8(v)))
+		}
+		if b, err = appendVectors(b, h, part.Y); err != nil {
+			return nil, fmt.Errorf("part %d: Y: %w", i, err)
+		}
+	}
+	return b, nil
+}
+
+// appendVectors appends t+1 vectors of d elements of K.
+func appendVectors(b []byte, h header, ys [][]K) ([]byte, error) {
+	if len(ys) != h.mats {
+		return nil, fmt.Errorf("%d vectors, want t+1 = %d", len(ys), h.mats)
+	}
+	for j, y := range ys {
+		if len(y) != ring.D {
+			return nil, fmt.Errorf("vector %d has %d entries, want d = %d", j, len(y), ring.D)
+		}
+		b = wire.AppendElems(b, y)
+	}
+	return b, nil
+}
+
+// appendWords appends field elements as canonical little-endian words.
+func appendWords(b []byte, xs []goldilocks.Element) []byte {
+	var w [goldilocks.Bytes]byte
+	for i := range xs {
+		goldilocks.LittleEndian.PutElement(&w, xs[i])
+		b = append(b, w[:]...)
+	}
+	return b
+}
+
+// appendRing appends ring elements, each as its d coefficients.
+func appendRing(b []byte, c ajtai.Commitment) []byte {
+	for i := range c {
+		b = appendWords(b, c[i][:])
+	}
+	return b
+}
+
+// decoder reads an encoded chain proof; its errors wrap ErrEncoding.
+type decoder struct {
+	*wire.Reader
+	h header
+}
+
+// decodeChain decodes data, which must be of the given kind, and returns
+// the proof and, for kindOpened, the opening.
+func decodeChain(data []byte, kind byte) (*ChainProof, AccWitness, error) {
+	if len(data) > MaxEncodedSize {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d bytes, at most %d: %w", len(data), MaxEncodedSize, ErrEncoding)
+	}
+	d := &decoder{Reader: wire.NewReader(data, ErrEncoding)}
+	if v := d.Byte(); d.Err() == nil && v != encodingVersion {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: version %d, want %d: %w", v, encodingVersion, ErrEncoding)
+	}
+	if k := d.Byte(); d.Err() == nil && k != kind {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: kind %d, want %d: %w", k, kind, ErrEncoding)
+	}
+	h := &d.h
+	for _, f := range []*int{&h.steps, &h.kappa, &h.public, &h.ell, &h.mats, &h.parts, &h.digitRounds, &h.digitEvals} {
+		*f = int(min(d.Uint32(), 1<<31-1))
+	}
+	if d.Err() != nil {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %w", d.Err())
+	}
+	if err := h.check(); err != nil {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %s: %w", err, ErrEncoding)
+	}
+	if h.steps > d.Len()/h.minStepBytes() {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d steps in %d bytes: %w", h.steps, d.Len(), ErrEncoding)
+	}
+	p := &ChainProof{Steps: make([]MCS, h.steps), Folds: make([]*FoldProof, h.steps)}
+	for i := range p.Steps {
+		p.Steps[i] = MCS{C: d.ring(h.kappa), X: d.words(h.public)}
+	}
+	for i := range p.Folds {
+		f, err := d.fold()
+		if err != nil {
+			return nil, AccWitness{}, fmt.Errorf("neo: decode: fold %d: %w", i, err)
+		}
+		p.Folds[i] = f
+	}
+	var opening AccWitness
+	if kind == kindOpened {
+		m := int(d.Uint32())
+		if d.Err() == nil && (m < 1 || m > maxM) {
+			return nil, AccWitness{}, fmt.Errorf("neo: decode: opening of %d columns, want 1 … %d: %w", m, maxM, ErrEncoding)
+		}
+		if d.Err() == nil && h.parts > d.Len()/(ring.D*m) {
+			return nil, AccWitness{}, fmt.Errorf("neo: decode: opening of %d×%d digits in %d bytes: %w", h.parts, ring.D*m, d.Len(), ErrEncoding)
+		}
+		if d.Err() == nil {
+			opening.Z = make([][]int8, h.parts)
+			for i := range opening.Z {
+				opening.Z[i] = d.digits(ring.D * m)
+			}
+		}
+	}
+	if d.Err() != nil {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %w", d.Err())
+	}
+	if d.Len() != 0 {
+		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d trailing bytes: %w", d.Len(), ErrEncoding)
+	}
+	return p, opening, nil
+}
+
+// fold reads one fold.
+func (d *decoder) fold() (*FoldProof, error) {
+	h := d.h
+	kin := int(d.Byte())
+	if d.Err() == nil && (kin < 1 || kin > h.parts+1) {
+		return nil, fmt.Errorf("y' for %d instances, want 1 … k+1 = %d: %w", kin, h.parts+1, ErrEncoding)
+	}
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	p := &CCSProof{Rounds: make([][]K, h.digitRounds), Sumcheck: new(sumcheck.Proof)}
+	for i := range p.Rounds {
+		p.Rounds[i] = d.Elems(h.digitEvals)
+	}
+	n := int(d.Uint32())
+	sc := d.Take(n)
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	if err := p.Sumcheck.UnmarshalBinary(sc); err != nil {
+		return nil, fmt.Errorf("phase 2: %w: %w", ErrEncoding, err)
+	}
+	// Each vector is d elements of K: check the input holds all of them
+	// before allocating the slices that hold them.
+	if kin*h.mats > d.Len()/(ring.D*wire.ElemBytes) {
+		return nil, fmt.Errorf("y' of %d×%d vectors in %d bytes: %w", kin, h.mats, d.Len(), ErrEncoding)
+	}
+	p.Y = make([][][]K, kin)
+	for i := range p.Y {
+		p.Y[i] = d.vectors()
+	}
+	R := d.Elems(h.ell)
+	if d.Err() == nil && h.parts > d.Len()/(h.kappa*elemBytes) {
+		return nil, fmt.Errorf("%d parts in %d bytes: %w", h.parts, d.Len(), ErrEncoding)
+	}
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	parts := make([]Claim, h.parts)
+	for i := range parts {
+		parts[i].C = d.ring(h.kappa)
+		if digits := d.digits(ring.D * h.public); digits != nil {
+			parts[i].X = make([]goldilocks.Element, len(digits))
+			for k, δ := range digits {
+				parts[i].X[k] = digitElement(δ)
+			}
+		}
+		parts[i].R = slices.Clone(R)
+		if d.Err() == nil && h.mats > d.Len()/(ring.D*wire.ElemBytes) {
+			return nil, fmt.Errorf("part %d: %d vectors in %d bytes: %w", i, h.mats, d.Len(), ErrEncoding)
+		}
+		parts[i].Y = d.vectors()
+	}
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	return &FoldProof{CCS: p, Parts: parts}, nil
+}
+
+// vectors reads t+1 vectors of d elements of K; the caller has checked that
+// the input holds them.
+func (d *decoder) vectors() [][]K {
+	if d.Err() != nil {
+		return nil
+	}
+	ys := make([][]K, d.h.mats)
+	for j := range ys {
+		ys[j] = d.Elems(ring.D)
+	}
+	return ys
+}
+
+// words reads n canonical field elements.
+func (d *decoder) words(n int) []goldilocks.Element {
+	b := d.Take(n * goldilocks.Bytes)
+	if b == nil {
+		return nil
+	}
+	xs := make([]goldilocks.Element, n)
+	for i := range xs {
+		x, err := goldilocks.LittleEndian.Element((*[goldilocks.Bytes]byte)(b[i*goldilocks.Bytes:]))
+		if err != nil {
+			d.Fail("word %d is at or above q", i)
+			return nil
+		}
+		xs[i] = x
+	}
+	return xs
+}
+
+// ring reads a commitment of n ring elements.
+func (d *decoder) ring(n int) ajtai.Commitment {
+	xs := d.words(n * ring.D)
+	if xs == nil {
+		return nil
+	}
+	c := make(ajtai.Commitment, n)
+	for i := range c {
+		c[i] = ring.Elem(xs[i*ring.D:])
+	}
+	return c
+}
+
+// digits reads n two's-complement digits.
+func (d *decoder) digits(n int) []int8 {
+	b := d.Take(n)
+	if b == nil {
+		return nil
+	}
+	out := make([]int8, n)
+	for i, v := range b {
+		out[i] = int8(v)
+	}
+	return out
+}
