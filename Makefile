@@ -14,15 +14,18 @@ build:
 	$(GO) build -o $(BIN) ./cmd/ssprove
 
 # The machine and its backends; the DEX scenario executed on a fresh ledger (both
-# engines, compared); the Nightstream constraint systems checked; then, until
-# transactions are proven, the kernels and the sum-check and logUp provers
-# measured against their references at sizes that finish in seconds.
+# engines, compared); the Nightstream constraint systems checked and their IVC
+# chain folded, proven and verified (stage 1, Neo); then, until transactions
+# are proven, the kernels and the sum-check and logUp provers measured against
+# their references at sizes that finish in seconds.
 NIGHTSTREAM := ../shared/testdata/nightstream
 run: build
 	./$(BIN) info
 	scripts/scenario.sh ./$(BIN) examples/dex
 	./$(BIN) ccs check $(NIGHTSTREAM)/poseidon2_ic_circuit_batch_10.json
 	./$(BIN) ccs check $(NIGHTSTREAM)/test_starstream_tx_export_valid.json
+	proof=$$(mktemp) && ./$(BIN) fold prove $(NIGHTSTREAM)/test_starstream_tx_export_valid.json -o $$proof \
+	  && ./$(BIN) fold verify $(NIGHTSTREAM)/test_starstream_tx_export_valid.json $$proof; rc=$$?; rm -f $$proof; exit $$rc
 	./$(BIN) bench ntt --log-size 16 --rounds 3
 	./$(BIN) bench field --log-size 16 --rounds 3
 	./$(BIN) bench commit --log-size 14 --rounds 3
