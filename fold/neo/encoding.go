@@ -245,7 +245,7 @@ func appendChain(b []byte, p *ChainProof, opening *AccWitness) ([]byte, error) {
 				i, len(st.C), len(st.X), h.kappa, h.public, ErrEncoding)
 		}
 		b = appendRing(b, st.C)
-		b = appendWords(b, st.X)
+		b = wire.AppendWords(b, st.X)
 	}
 	for i, f := range p.Folds {
 		if b, err = appendFold(b, h, f); err != nil {
@@ -354,20 +354,10 @@ func appendVectors(b []byte, h header, ys [][]K) ([]byte, error) {
 	return b, nil
 }
 
-// appendWords appends field elements as canonical little-endian words.
-func appendWords(b []byte, xs []goldilocks.Element) []byte {
-	var w [goldilocks.Bytes]byte
-	for i := range xs {
-		goldilocks.LittleEndian.PutElement(&w, xs[i])
-		b = append(b, w[:]...)
-	}
-	return b
-}
-
 // appendRing appends ring elements, each as its d coefficients.
 func appendRing(b []byte, c ajtai.Commitment) []byte {
 	for i := range c {
-		b = appendWords(b, c[i][:])
+		b = wire.AppendWords(b, c[i][:])
 	}
 	return b
 }
@@ -406,7 +396,7 @@ func decodeChain(data []byte, kind byte) (*ChainProof, AccWitness, error) {
 	}
 	p := &ChainProof{Steps: make([]MCS, h.steps), Folds: make([]*FoldProof, h.steps)}
 	for i := range p.Steps {
-		p.Steps[i] = MCS{C: d.ring(h.kappa), X: d.words(h.public)}
+		p.Steps[i] = MCS{C: d.ring(h.kappa), X: d.Words(h.public)}
 	}
 	for i := range p.Folds {
 		f, err := d.fold()
@@ -512,27 +502,9 @@ func (d *decoder) vectors() [][]K {
 	return ys
 }
 
-// words reads n canonical field elements.
-func (d *decoder) words(n int) []goldilocks.Element {
-	b := d.Take(n * goldilocks.Bytes)
-	if b == nil {
-		return nil
-	}
-	xs := make([]goldilocks.Element, n)
-	for i := range xs {
-		x, err := goldilocks.LittleEndian.Element((*[goldilocks.Bytes]byte)(b[i*goldilocks.Bytes:]))
-		if err != nil {
-			d.Fail("word %d is at or above q", i)
-			return nil
-		}
-		xs[i] = x
-	}
-	return xs
-}
-
 // ring reads a commitment of n ring elements.
 func (d *decoder) ring(n int) ajtai.Commitment {
-	xs := d.words(n * ring.D)
+	xs := d.Words(n * ring.D)
 	if xs == nil {
 		return nil
 	}

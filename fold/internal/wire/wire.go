@@ -28,6 +28,16 @@ func AppendElems(b []byte, xs []ext.K) []byte {
 	return b
 }
 
+// AppendWords appends field elements as canonical little-endian words.
+func AppendWords(b []byte, xs []goldilocks.Element) []byte {
+	var w [goldilocks.Bytes]byte
+	for i := range xs {
+		goldilocks.LittleEndian.PutElement(&w, xs[i])
+		b = append(b, w[:]...)
+	}
+	return b
+}
+
 // Reader consumes an encoding. After the first error every read returns zero
 // values and Err keeps that error, which wraps the sentinel given to
 // NewReader, so a decoder reads a whole structure and checks once.
@@ -84,6 +94,29 @@ func (r *Reader) Uint32() uint32 {
 		return binary.LittleEndian.Uint32(b)
 	}
 	return 0
+}
+
+// Words reads n canonical field elements, allocating only once the input is
+// known to hold them, and rejecting words at or above q.
+func (r *Reader) Words(n int) []goldilocks.Element {
+	if n < 0 || n > len(r.data)/goldilocks.Bytes {
+		r.Fail("%d field elements in %d bytes", n, len(r.data))
+		return nil
+	}
+	b := r.Take(n * goldilocks.Bytes)
+	if b == nil {
+		return nil
+	}
+	xs := make([]goldilocks.Element, n)
+	for i := range xs {
+		x, err := goldilocks.LittleEndian.Element((*[goldilocks.Bytes]byte)(b[i*goldilocks.Bytes:]))
+		if err != nil {
+			r.Fail("word %d is at or above q", i)
+			return nil
+		}
+		xs[i] = x
+	}
+	return xs
 }
 
 // Elems reads n elements of K, allocating only once the input is known to

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
 	"github.com/ssprove/ssprove/kernels/ext"
 )
 
@@ -16,13 +18,17 @@ func TestRoundTrip(t *testing.T) {
 		xs[i].A0.SetUint64(uint64(i) * 0x1234_5678_9abc)
 		xs[i].A1.SetInt64(-int64(i))
 	}
-	r := NewReader(AppendElems([]byte{7}, xs), errTest)
+	r := NewReader(AppendWords(AppendElems([]byte{7}, xs), []goldilocks.Element{xs[1].A0, xs[2].A1}), errTest)
 	if r.Byte() != 7 {
 		t.Fatal("lost the leading byte")
 	}
 	got := r.Elems(len(xs))
+	words := r.Words(2)
 	if r.Err() != nil || r.Len() != 0 {
-		t.Fatalf("Elems: err %v, %d bytes left", r.Err(), r.Len())
+		t.Fatalf("Elems, Words: err %v, %d bytes left", r.Err(), r.Len())
+	}
+	if words[0] != xs[1].A0 || words[1] != xs[2].A1 {
+		t.Fatalf("Words = %v", words)
 	}
 	for i := range xs {
 		if got[i] != xs[i] {
@@ -47,6 +53,9 @@ func TestRejects(t *testing.T) {
 		{"huge count", make([]byte, ElemBytes), func(r *Reader) { r.Elems(math.MaxInt / 2) }},
 		{"negative count", nil, func(r *Reader) { r.Elems(-1) }},
 		{"word ≥ q", nonCanonical, func(r *Reader) { r.Elems(1) }},
+		{"field word ≥ q", nonCanonical, func(r *Reader) { r.Words(1) }},
+		{"field count beyond input", make([]byte, 8), func(r *Reader) { r.Words(2) }},
+		{"negative field count", nil, func(r *Reader) { r.Words(-1) }},
 	} {
 		r := NewReader(tt.data, errTest)
 		tt.read(r)
