@@ -70,11 +70,15 @@ unsatisfied step and constraint.`,
 			if err != nil {
 				return err
 			}
-			stop := progress(cmd.ErrOrStderr(), len(chain.Steps), "proving")
+			prover, err := neo.NewProver(pp, chain.Steps[0].CCS)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			bar := progress(cmd.ErrOrStderr(), len(chain.Steps), "proving")
 			start := time.Now()
-			proof, _, accW, err := neo.ProveChain(ctx, pp, chain)
+			proof, _, accW, err := prover.ProveChain(ctx, chain, bar.option())
 			elapsed := time.Since(start)
-			stop()
+			bar.finish()
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -126,11 +130,19 @@ Exit status 0 only when the proof verifies; 1 when it is rejected or malformed.`
 			if err != nil {
 				return err
 			}
-			stop := progress(cmd.ErrOrStderr(), len(chain.Steps), "verifying")
+			s := chain.Steps[0].CCS
+			verifier, err := neo.NewVerifier(pp, s)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			bar := progress(cmd.ErrOrStderr(), len(chain.Steps), "verifying")
 			start := time.Now()
-			_, err = proof.Verify(ctx, pp, chain)
+			// proof.Verify, with the progress hook it does not take.
+			_, err = verifier.VerifyChain(ctx, chain, &proof.ChainProof, func(acc neo.Acc) error {
+				return neo.Decide(ctx, pp, s, acc, proof.Opening)
+			}, bar.option())
 			elapsed := time.Since(start)
-			stop()
+			bar.finish()
 			if err != nil {
 				return fmt.Errorf("%s: rejected: %w", args[1], err)
 			}
@@ -194,40 +206,51 @@ func foldSetup(ctx context.Context, chain *ccs.Chain, seedHex string) (*ajtai.Pu
 	return ajtai.Setup(ctx, ajtai.Goldilocks(s.NumVariables()), seed)
 }
 
-// progress shows a spinner on w while a chain of the given steps is proved
-// or verified, when w is a terminal and the chain is long; the returned
-// function removes it. ProveChain and VerifyChain report no progress of
-// their own, so it shows activity and elapsed time, not a fraction done.
-func progress(w io.Writer, steps int, verb string) func() {
+// progressBar is the per-fold progress bar of a long chain on a terminal,
+// or nothing: a nil *progressBar reports nowhere.
+type progressBar struct {
+	bar *progressbar.ProgressBar
+}
+
+// progress returns a bar on w advancing by one per fold of a chain of the
+// given steps, when w is a terminal and the chain is long: a bar in a log
+// file or a pipe is noise, and a short chain finishes before one would help.
+// Otherwise it returns nil.
+func progress(w io.Writer, steps int, verb string) *progressBar {
 	f, ok := w.(*os.File)
 	if !ok || steps < progressSteps || !term.IsTerminal(int(f.Fd())) {
-		return func() {}
+		return nil
 	}
-	bar := progressbar.NewOptions(-1,
+	return &progressBar{bar: progressbar.NewOptions(steps,
 		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription(fmt.Sprintf("%s %d steps", verb, steps)),
-		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetDescription(verb),
+		progressbar.OptionSetItsString("folds"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetRenderBlankState(true),
 		progressbar.OptionClearOnFinish(),
-	)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				_ = bar.Add(1)
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-finished
-		_ = bar.Finish()
+	)}
+}
+
+// option returns the neo.ChainOption that advances the bar after each fold.
+func (p *progressBar) option() neo.ChainOption {
+	if p == nil {
+		return neo.WithProgress(nil)
 	}
+	return neo.WithProgress(func(done, _ int) { _ = p.bar.Set(done) })
+}
+
+// finish removes the bar. A bar that reached the chain's length cleared
+// itself; one stopped short by an error is cleared here, so that the error
+// message does not land on its line.
+func (p *progressBar) finish() {
+	if p == nil {
+		return
+	}
+	if !p.bar.IsFinished() {
+		_ = p.bar.Clear()
+	}
+	_ = p.bar.Exit()
 }

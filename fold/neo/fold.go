@@ -107,6 +107,35 @@ func checkAcc(pp *ajtai.PublicParams, acc Acc) error {
 	return nil
 }
 
+// Prover proves folds of one CCS under one commitment key. NewProver checks
+// that they fit and computes once what every fold of that CCS starts from:
+// the dimensions and the header of a fold outside a chain. A Prover is
+// immutable, so one value may serve many proofs, from many goroutines at
+// once: each call owns its transcript and scratch.
+//
+// Π_CCS still derives its per-CCS tables (the composition template, the
+// matrices' layout) inside each fold; a Prover is where they belong once
+// ProveCCS accepts them precomputed.
+type Prover struct {
+	pp     *ajtai.PublicParams
+	s      *ccs.CCS
+	dm     dims
+	header [4]goldilocks.Element
+}
+
+// NewProver returns the Prover of s under pp. A nil key or CCS, or a key
+// for witnesses of another width than s's, is an error wrapping ErrShape.
+func NewProver(pp *ajtai.PublicParams, s *ccs.CCS) (*Prover, error) {
+	if pp == nil || s == nil {
+		return nil, fmt.Errorf("neo: NewProver: %w: nil commitment key or CCS", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return nil, fmt.Errorf("neo: NewProver: %w", err)
+	}
+	return &Prover{pp: pp, s: s, dm: dm, header: newHeader(pp, s, dm, nil)}, nil
+}
+
 // Fold folds the step mcs, opened by wit, into the accumulator acc, opened
 // by accW (fold/NEO.md §5.1): Π_CCS, then Π_RLC (its norm guard first),
 // then Π_DEC, on a transcript of its own that starts from the parameters,
@@ -115,30 +144,35 @@ func checkAcc(pp *ajtai.PublicParams, acc Acc) error {
 // AccWitness. It returns the new accumulator of k claims, its witness and
 // the proof VerifyFold checks.
 //
-// The step is checked first (CheckMCS): a step that does not satisfy s is
-// refused with an error wrapping ErrUnsatisfied and the *ccs.UnsatisfiedError
-// naming the constraint. An accumulator of other than 0 or k claims, or a
-// witness that does not fit it, is an error wrapping ErrShape.
+// The step is checked first (CheckMCS): a step that does not satisfy the
+// CCS is refused with an error wrapping ErrUnsatisfied and the
+// *ccs.UnsatisfiedError naming the constraint. An accumulator of other
+// than 0 or k claims, or a witness that does not fit it, is an error
+// wrapping ErrShape.
 //
-// Fold is a fold outside a chain: its header binds pp and s only, and its
-// node index is 0, so that successive folds are ordered by the digests alone.
-// ProveChain also binds the chain's spec, y0 and each step's index.
-func Fold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, accW AccWitness, mcs MCS, wit MCSWitness) (Acc, AccWitness, *FoldProof, error) {
-	if pp == nil || s == nil {
-		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w: nil commitment key or CCS", ErrShape)
-	}
-	dm, err := dimsOf(pp, s)
-	if err != nil {
-		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w", err)
-	}
-	if err := CheckMCS(ctx, pp, s, mcs, wit); err != nil {
+// Fold is a fold outside a chain: its header binds the key and the CCS
+// only, and its node index is 0, so that successive folds are ordered by
+// the digests alone. ProveChain also binds the chain's spec, y0 and each
+// step's index.
+func (p *Prover) Fold(ctx context.Context, acc Acc, accW AccWitness, mcs MCS, wit MCSWitness) (Acc, AccWitness, *FoldProof, error) {
+	if err := CheckMCS(ctx, p.pp, p.s, mcs, wit); err != nil {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: step: %w", err)
 	}
-	out, outW, proof, err := proveFold(ctx, pp, s, node{header: newHeader(pp, s, dm, nil)}, acc, accW, mcs, wit.Z)
+	out, outW, proof, err := proveFold(ctx, p.pp, p.s, node{header: p.header}, acc, accW, mcs, wit.Z)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Fold: %w", err)
 	}
 	return out, outW, proof, nil
+}
+
+// Fold is (*Prover).Fold with a Prover of s under pp made for this call
+// alone; errors of NewProver are Fold's.
+func Fold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, accW AccWitness, mcs MCS, wit MCSWitness) (Acc, AccWitness, *FoldProof, error) {
+	p, err := NewProver(pp, s)
+	if err != nil {
+		return Acc{}, AccWitness{}, nil, err
+	}
+	return p.Fold(ctx, acc, accW, mcs, wit)
 }
 
 // proveFold is Fold after the step is checked: Π_CCS, Π_RLC and Π_DEC at
@@ -194,30 +228,56 @@ func cloneClaims(claims []Claim) []Claim {
 	return out
 }
 
-// VerifyFold checks one fold of the step mcs into acc and returns the new
-// accumulator, the one Fold returned with it. acc must be the accumulator the
-// previous VerifyFold returned, or the empty Acc: its claims are not checked
-// against its digest, which was squeezed after them on the verifier's own
-// transcript.
+// Verifier checks folds of one CCS under one commitment key: the public
+// half of a Prover, holding no witness. Like a Prover it is immutable and
+// safe for concurrent use.
+type Verifier struct {
+	pp     *ajtai.PublicParams
+	s      *ccs.CCS
+	dm     dims
+	header [4]goldilocks.Element
+}
+
+// NewVerifier returns the Verifier of s under pp, with NewProver's checks
+// and errors.
+func NewVerifier(pp *ajtai.PublicParams, s *ccs.CCS) (*Verifier, error) {
+	if pp == nil || s == nil {
+		return nil, fmt.Errorf("neo: NewVerifier: %w: nil commitment key or CCS", ErrShape)
+	}
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return nil, fmt.Errorf("neo: NewVerifier: %w", err)
+	}
+	return &Verifier{pp: pp, s: s, dm: dm, header: newHeader(pp, s, dm, nil)}, nil
+}
+
+// Fold checks one fold of the step mcs into acc and returns the new
+// accumulator, the one (*Prover).Fold returned with it. acc must be the
+// accumulator the previous Fold returned, or the empty Acc: its claims are
+// not checked against its digest, which was squeezed after them on the
+// verifier's own transcript.
 //
 // A malformed proof or one that fails a check is an error: wrapping
 // sumcheck.ErrReject for Π_CCS, and ErrShape, ErrPoint, ErrNorm,
 // ErrCommitment, ErrPublic or ErrEvaluation for Π_DEC, as the checks of
 // VerifyCCS and VerifyDecompose say; a guard that fails for the claim count,
 // ajtai.ErrGuard.
-func VerifyFold(pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
-	if pp == nil || s == nil {
-		return Acc{}, fmt.Errorf("neo: VerifyFold: %w: nil commitment key or CCS", ErrShape)
-	}
-	dm, err := dimsOf(pp, s)
-	if err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyFold: %w", err)
-	}
-	out, err := verifyFold(pp, s, node{header: newHeader(pp, s, dm, nil)}, acc, mcs, proof)
+func (v *Verifier) Fold(acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
+	out, err := verifyFold(v.pp, v.s, node{header: v.header}, acc, mcs, proof)
 	if err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyFold: %w", err)
 	}
 	return out, nil
+}
+
+// VerifyFold is (*Verifier).Fold with a Verifier of s under pp made for
+// this call alone; errors of NewVerifier are VerifyFold's.
+func VerifyFold(pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
+	v, err := NewVerifier(pp, s)
+	if err != nil {
+		return Acc{}, err
+	}
+	return v.Fold(acc, mcs, proof)
 }
 
 // verifyFold is VerifyFold at the node nd.
@@ -282,26 +342,63 @@ func stepWitness(z []goldilocks.Element, b uint64) ([]int8, error) {
 	return out, nil
 }
 
+// ChainOption configures ProveChain and VerifyChain.
+type ChainOption func(*chainConfig)
+
+type chainConfig struct {
+	progress func(done, total int)
+}
+
+func newChainConfig(opts []ChainOption) chainConfig {
+	var c chainConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// report calls the progress callback, if any, after done of total folds.
+func (c *chainConfig) report(done, total int) {
+	if c.progress != nil {
+		c.progress(done, total)
+	}
+}
+
+// WithProgress has ProveChain and VerifyChain call fn after each fold, on
+// the calling goroutine, with the number of folds done so far (1, 2, …) and
+// the chain's length: a long chain takes a while per fold, and a caller
+// showing progress has no other way to learn of it. fn runs between folds,
+// so a slow fn slows the proof.
+func WithProgress(fn func(done, total int)) ChainOption {
+	return func(c *chainConfig) { c.progress = fn }
+}
+
+// checkChainCCS returns chain's one structure (chainCCS), and an error
+// wrapping ErrShape when it is not s.
+func checkChainCCS(chain *ccs.Chain, s *ccs.CCS) error {
+	cs, err := chainCCS(chain)
+	if err != nil {
+		return err
+	}
+	if cs != s && cs.Digest() != s.Digest() {
+		return fmt.Errorf("%w: the chain's CCS is not the one this key and structure were set up for", ErrShape)
+	}
+	return nil
+}
+
 // ProveChain proves the IVC chain (fold/NEO.md §5.2): it checks every step
 // and the links between them (ccs.Chain.Check), then, step by step, commits
 // to the step's digits (pp.CommitDigits of decomp.Embed(z) in base b) and
 // folds the step into the accumulator of the steps before it. It returns
 // the proof, the final accumulator and its witness, which Decide opens.
 //
-// Every step must have one CCS, which pp must fit. An unsatisfied step is
-// refused before anything is folded, with an error wrapping ErrUnsatisfied
-// and the *ccs.UnsatisfiedError, naming the step; broken links are an error
-// wrapping ccs.ErrLink. ctx is checked between steps and inside each fold.
-func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (*ChainProof, Acc, AccWitness, error) {
-	s, err := chainCCS(chain)
-	if err != nil {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
-	}
-	if pp == nil {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w: nil commitment key", ErrShape)
-	}
-	dm, err := dimsOf(pp, s)
-	if err != nil {
+// Every step must have the Prover's CCS, else the error wraps ErrShape. An
+// unsatisfied step is refused before anything is folded, with an error
+// wrapping ErrUnsatisfied and the *ccs.UnsatisfiedError, naming the step;
+// broken links are an error wrapping ccs.ErrLink. ctx is checked between
+// steps and inside each fold; a cancelled proof returns ctx's error.
+func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...ChainOption) (*ChainProof, Acc, AccWitness, error) {
+	if err := checkChainCCS(chain, p.s); err != nil {
 		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 	}
 	if err := chain.Check(); err != nil {
@@ -310,9 +407,11 @@ func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (
 		}
 		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 	}
-	header := newHeader(pp, s, dm, chain)
-	b := pp.Params().Base
-	proof := &ChainProof{Steps: make([]MCS, len(chain.Steps)), Folds: make([]*FoldProof, len(chain.Steps))}
+	cfg := newChainConfig(opts)
+	header := newHeader(p.pp, p.s, p.dm, chain)
+	b := p.pp.Params().Base
+	n := len(chain.Steps)
+	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
 	var acc Acc
 	var accW AccWitness
 	for i := range chain.Steps {
@@ -324,18 +423,34 @@ func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
-		cs, err := pp.CommitDigits(ctx, [][]int8{Z})
+		cs, err := p.pp.CommitDigits(ctx, [][]int8{Z})
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
 		mcs := MCS{C: cs[0], X: slices.Clone(step.Public)}
-		acc, accW, proof.Folds[i], err = proveFold(ctx, pp, s, node{header: header, index: uint64(i)}, acc, accW, mcs, Z)
+		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i)}, acc, accW, mcs, Z)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
 		proof.Steps[i] = mcs
+		cfg.report(i+1, n)
 	}
 	return proof, acc, accW, nil
+}
+
+// ProveChain is (*Prover).ProveChain with a Prover of the chain's CCS under
+// pp made for this call alone. Every step must have one CCS, which pp must
+// fit, else the error wraps ErrShape.
+func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain, opts ...ChainOption) (*ChainProof, Acc, AccWitness, error) {
+	s, err := chainCCS(chain)
+	if err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	p, err := NewProver(pp, s)
+	if err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	return p.ProveChain(ctx, chain, opts...)
 }
 
 // VerifyChain checks proof against chain, of which it reads the structures,
@@ -349,27 +464,25 @@ func ProveChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (
 // call of Decide with the final witness. A nil decide is refused, since a
 // chain whose final accumulator nobody opens proves nothing.
 //
-// The errors name the step: ccs.ErrLink for a broken link, ErrChain for a
-// proof of another number of steps or another public input, VerifyFold's
-// errors for a rejected fold, and decide's error wrapped.
-func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error) (Acc, error) {
+// The errors name the step: ErrShape for a chain of another CCS than the
+// Verifier's, ccs.ErrLink for a broken link, ErrChain for a proof of
+// another number of steps or another public input, Fold's errors for a
+// rejected fold, and decide's error wrapped. ctx is checked between folds;
+// a cancelled verification returns ctx's error.
+func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error, opts ...ChainOption) (Acc, error) {
 	if decide == nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: no decider", ErrShape)
 	}
-	s, err := chainCCS(chain)
-	if err != nil {
+	if err := checkChainCCS(chain, v.s); err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
 	}
-	if pp == nil || proof == nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: nil commitment key or proof", ErrShape)
+	if proof == nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: nil proof", ErrShape)
 	}
-	dm, err := dimsOf(pp, s)
-	if err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-	}
-	if len(proof.Steps) != len(chain.Steps) || len(proof.Folds) != len(chain.Steps) {
+	n := len(chain.Steps)
+	if len(proof.Steps) != n || len(proof.Folds) != n {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: %d steps and %d folds for a chain of %d steps",
-			ErrChain, len(proof.Steps), len(proof.Folds), len(chain.Steps))
+			ErrChain, len(proof.Steps), len(proof.Folds), n)
 	}
 	if err := chain.CheckLinks(); err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
@@ -379,15 +492,38 @@ func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, de
 			return Acc{}, fmt.Errorf("neo: VerifyChain: %w: step %d states another public input than the chain's", ErrChain, i)
 		}
 	}
-	header := newHeader(pp, s, dm, chain)
+	cfg := newChainConfig(opts)
+	header := newHeader(v.pp, v.s, v.dm, chain)
 	var acc Acc
+	var err error
 	for i := range chain.Steps {
-		if acc, err = verifyFold(pp, s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i]); err != nil {
+		if err := ctx.Err(); err != nil {
+			return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+		}
+		if acc, err = verifyFold(v.pp, v.s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i]); err != nil {
 			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
 		}
+		cfg.report(i+1, n)
 	}
 	if err := decide(acc); err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: decider: %w", err)
 	}
 	return acc, nil
+}
+
+// VerifyChain is (*Verifier).VerifyChain, without cancellation, with a
+// Verifier of the chain's CCS under pp made for this call alone.
+func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error, opts ...ChainOption) (Acc, error) {
+	if decide == nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: no decider", ErrShape)
+	}
+	s, err := chainCCS(chain)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	v, err := NewVerifier(pp, s)
+	if err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	return v.VerifyChain(context.Background(), chain, proof, decide, opts...)
 }

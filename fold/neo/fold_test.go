@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -645,5 +647,215 @@ func BenchmarkFold(b *testing.B) {
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 			})
 		})
+	}
+}
+
+// chainBytes returns the encoding of p, to compare two proofs whole.
+func chainBytes(t testing.TB, p *ChainProof) []byte {
+	t.Helper()
+	b, err := p.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestChainProgress(t *testing.T) {
+	ctx := context.Background()
+	const steps = 4
+	chain := chainR1CS(t, rand.New(rand.NewPCG(5, 6)), 2, 3, steps)
+	pp := chainSetup(t, chain)
+	s := chain.Steps[0].CCS
+	for _, tc := range []struct {
+		name string
+		run  func(opt ChainOption) error
+	}{
+		{"prove", func(opt ChainOption) error {
+			_, _, _, err := ProveChain(ctx, pp, chain, opt)
+			return err
+		}},
+		{"verify", func(opt ChainOption) error {
+			proof, _, accW, err := ProveChain(ctx, pp, chain)
+			if err != nil {
+				return err
+			}
+			_, err = VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, accW), opt)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			err := tc.run(WithProgress(func(done, total int) {
+				if total != steps {
+					t.Errorf("total %d, want %d", total, steps)
+				}
+				got = append(got, done)
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []int{1, 2, 3, 4}; !slices.Equal(got, want) {
+				t.Fatalf("progress reported %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestChainCancelBetweenFolds cancels from the progress callback, so the
+// cancellation lands between two folds, and expects ctx's error naming no
+// later fold.
+func TestChainCancelBetweenFolds(t *testing.T) {
+	chain := chainR1CS(t, rand.New(rand.NewPCG(7, 8)), 1, 2, 3)
+	pp := chainSetup(t, chain)
+	s := chain.Steps[0].CCS
+	proof, _, accW, err := ProveChain(context.Background(), pp, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(ctx context.Context, opt ChainOption) error
+	}{
+		{"prove", func(ctx context.Context, opt ChainOption) error {
+			_, _, _, err := ProveChain(ctx, pp, chain, opt)
+			return err
+		}},
+		{"verify", func(ctx context.Context, opt ChainOption) error {
+			_, err := v.VerifyChain(ctx, publicOnly(chain), proof, decider(pp, s, accW), opt)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			calls := 0
+			err := tc.run(ctx, WithProgress(func(done, _ int) {
+				calls++
+				if done == 1 {
+					cancel()
+				}
+			}))
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("got %v, want context.Canceled", err)
+			}
+			if calls != 1 {
+				t.Fatalf("%d folds reported after cancelling at the first, want 1", calls)
+			}
+		})
+	}
+}
+
+// TestProverReuse checks that one Prover and one Verifier serve several
+// chains, one after the other and from two goroutines at once, with the
+// proofs and accumulators of the one-shot functions.
+func TestProverReuse(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(9, 10))
+	const yLen = 2
+	a := chainR1CS(t, rng, yLen, 3, 3)
+	// b is a's tail: its structure, another y0 and other steps.
+	b := *a
+	b.Y0 = clone(a.Steps[0].Public[1+yLen:])
+	b.Steps = clone(a.Steps[1:])
+	if err := b.Check(); err != nil {
+		t.Fatal(err)
+	}
+	pp := chainSetup(t, a)
+	s := a.Steps[0].CCS
+	p, err := NewProver(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chains := []*ccs.Chain{a, &b, a}
+	want := make([][]byte, len(chains))
+	wantAcc := make([][4]goldilocks.Element, len(chains))
+	for i, c := range chains {
+		proof, acc, _, err := ProveChain(ctx, pp, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i], wantAcc[i] = chainBytes(t, proof), acc.Digest
+	}
+	check := func(i int) error {
+		proof, acc, accW, err := p.ProveChain(ctx, chains[i])
+		if err != nil {
+			return err
+		}
+		if got := chainBytes(t, proof); !slices.Equal(got, want[i]) || acc.Digest != wantAcc[i] {
+			return fmt.Errorf("chain %d: the Prover's proof differs from ProveChain's", i)
+		}
+		vacc, err := v.VerifyChain(ctx, publicOnly(chains[i]), proof, decider(pp, s, accW))
+		if err != nil {
+			return fmt.Errorf("chain %d: %w", i, err)
+		}
+		if vacc.Digest != acc.Digest {
+			return fmt.Errorf("chain %d: verifier's final digest differs from the prover's", i)
+		}
+		return nil
+	}
+	for i := range chains {
+		if err := check(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make([]error, len(chains))
+	var wg sync.WaitGroup
+	for i := range chains {
+		wg.Go(func() { errs[i] = check(i) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+
+	// A Prover's Fold is Fold's.
+	Z, err := stepWitness(a.Steps[0].Z, pp.Params().Base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := pp.CommitDigits(ctx, [][]int8{Z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mcs := MCS{C: cs[0], X: clone(a.Steps[0].Public)}
+	acc1, _, fp1, err := Fold(ctx, pp, s, Acc{}, AccWitness{}, mcs, MCSWitness{Z: Z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc2, _, fp2, err := p.Fold(ctx, Acc{}, AccWitness{}, mcs, MCSWitness{Z: Z})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc1.Digest != acc2.Digest {
+		t.Fatal("the Prover's Fold differs from Fold")
+	}
+	if _, err := v.Fold(Acc{}, mcs, fp1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyFold(pp, s, Acc{}, mcs, fp2); err != nil {
+		t.Fatal(err)
+	}
+
+	// A chain of another structure is not the Prover's.
+	other := chainR1CS(t, rand.New(rand.NewPCG(11, 12)), 2, 3, 1)
+	if _, _, _, err := p.ProveChain(ctx, other); !errors.Is(err, ErrShape) {
+		t.Fatalf("another CCS: got %v, want ErrShape", err)
+	}
+	if _, err := v.VerifyChain(ctx, publicOnly(other), &ChainProof{}, func(Acc) error { return nil }); !errors.Is(err, ErrShape) {
+		t.Fatalf("verifier, another CCS: got %v, want ErrShape", err)
+	}
+	if _, err := NewProver(nil, s); !errors.Is(err, ErrShape) {
+		t.Fatalf("nil key: got %v", err)
+	}
+	if _, err := NewVerifier(pp, nil); !errors.Is(err, ErrShape) {
+		t.Fatalf("nil CCS: got %v", err)
 	}
 }
