@@ -46,6 +46,7 @@ type ccsStatement struct {
 	dm     dims
 	b      int
 	kin    int                  // claims entering: the MCS and the carried ones
+	groups []pointGroup         // the carried claims by point, in instance order
 	x0     []goldilocks.Element // the MCS's public columns, Embed(x, b, d)
 	alpha  []K                  // digitVars coordinates
 	betaA  []K                  // digitVars coordinates
@@ -59,18 +60,45 @@ type ccsStatement struct {
 	degree int                  // d_1 = 2b
 }
 
+// pointGroup is G_g of fold/NEO.md §2.3: the carried instances lo…hi−1
+// (instance numbering, 0 the MCS; carried claim lo−1 first), whose claims
+// all sit at one point.
+type pointGroup struct {
+	lo, hi int
+}
+
+// point returns r_g, the point of the group's claims among carried.
+func (g pointGroup) point(carried []Claim) []K { return carried[g.lo-1].R }
+
 // Table indices of the phase-2 composition (fold/NEO.md §2.6): E_β, the K_in
-// bound digit tables ẑ_i, the t tables m_j = M_j·z_0, then, with carried
-// claims, E_g and V_g.
-func (st *ccsStatement) tabZ(i int) int { return 1 + i }
-func (st *ccsStatement) tabM(j int) int { return 1 + st.kin + j }
-func (st *ccsStatement) tabEg() int     { return 1 + st.kin + st.dm.t }
-func (st *ccsStatement) tabV() int      { return 2 + st.kin + st.dm.t }
+// bound digit tables ẑ_i, the t tables m_j = M_j·z_0, then E_g and V_g for
+// each point group g.
+func (st *ccsStatement) tabZ(i int) int  { return 1 + i }
+func (st *ccsStatement) tabM(j int) int  { return 1 + st.kin + j }
+func (st *ccsStatement) tabEg(g int) int { return 1 + st.kin + st.dm.t + 2*g }
+func (st *ccsStatement) tabV(g int) int  { return 2 + st.kin + st.dm.t + 2*g }
+
+// oneGroup returns the carried claims of an IVC fold as point groups: one
+// group, or none when nothing is carried.
+func oneGroup(carried []Claim) [][]Claim {
+	if len(carried) == 0 {
+		return nil
+	}
+	return [][]Claim{carried}
+}
 
 // newCCSStatement checks the shapes of the public inputs, absorbs the MCS and
 // draws α, β and γ (fold/NEO.md §2.2 steps 4 and 5), and computes the rest of
 // the statement. Steps 1–3 (header, node, input digests) are the fold's.
+// The carried claims form one point group.
 func newCCSStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim) (*ccsStatement, error) {
+	return newGroupedStatement(tr, pp, s, mcs, oneGroup(carried))
+}
+
+// newGroupedStatement is newCCSStatement for carried claims in point groups
+// (§2.9): every group non-empty and its claims at one point; the carried
+// instances are the groups' claims in order, slices.Concat(groups...).
+func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim) (*ccsStatement, error) {
 	if tr == nil || pp == nil || s == nil {
 		return nil, fmt.Errorf("%w: nil transcript, commitment key or CCS", ErrShape)
 	}
@@ -91,20 +119,31 @@ func newCCSStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.C
 	if len(mcs.X) != dm.mIn {
 		return nil, fmt.Errorf("%w: MCS x has %d entries, want m_in = %d", ErrShape, len(mcs.X), dm.mIn)
 	}
-	for i, c := range carried {
-		if err := dm.checkClaimShape(c); err != nil {
-			return nil, fmt.Errorf("carried claim %d: %w", i, err)
+	var carried []Claim
+	pgs := make([]pointGroup, len(groups))
+	for g, group := range groups {
+		if len(group) == 0 {
+			return nil, fmt.Errorf("%w: point group %d carries no claims", ErrShape, g)
 		}
-		if !slices.Equal(c.R, carried[0].R) {
-			return nil, fmt.Errorf("%w: carried claim %d is not at the point of claim 0", ErrPoint, i)
+		pgs[g].lo = 1 + len(carried)
+		for _, c := range group {
+			i := len(carried)
+			if err := dm.checkClaimShape(c); err != nil {
+				return nil, fmt.Errorf("carried claim %d: %w", i, err)
+			}
+			if !slices.Equal(c.R, group[0].R) {
+				return nil, fmt.Errorf("%w: carried claim %d is not at the point of claim %d", ErrPoint, i, pgs[g].lo-1)
+			}
+			carried = append(carried, c)
 		}
+		pgs[g].hi = 1 + len(carried)
 	}
 	x0, err := decomp.Embed(mcs.X, b, ring.D)
 	if err != nil {
 		return nil, fmt.Errorf("%w: x has no %d digits in base %d: %w", ErrPublic, ring.D, b, err)
 	}
 
-	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + len(carried), x0: x0, degree: 2 * int(b)}
+	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + len(carried), groups: pgs, x0: x0, degree: 2 * int(b)}
 	tr.AppendCommitment("mcs/c", mcs.C)
 	tr.AppendField("mcs/x", mcs.X...)
 	st.alpha = challenges(tr, "ccs/alpha", digitVars)
@@ -180,13 +219,9 @@ func rangePoly(b int) []goldilocks.Element {
 
 // composition returns the phase-2 polynomial of fold/NEO.md §2.6: each
 // γ^{i+1}·E_β·R_b(ẑ_i) expanded into monomials, each CCS term c_l·E_β·Π m_j,
-// and with carried claims E_g·V_g.
+// and E_g·V_g for each point group.
 func (st *ccsStatement) composition(s *ccs.CCS) sumcheck.Products {
-	n := 1 + st.kin + st.dm.t
-	if st.kin > 1 {
-		n += 2
-	}
-	g := sumcheck.Products{N: n}
+	g := sumcheck.Products{N: 1 + st.kin + st.dm.t + 2*len(st.groups)}
 	for i := range st.kin {
 		for e, ce := range st.rb {
 			if ce.IsZero() {
@@ -208,10 +243,10 @@ func (st *ccsStatement) composition(s *ccs.CCS) sumcheck.Products {
 		}
 		g.Terms = append(g.Terms, sumcheck.Term{Coeff: K{A0: term.Coeff}, Factors: factors})
 	}
-	if st.kin > 1 {
-		var one K
-		one.SetOne()
-		g.Terms = append(g.Terms, sumcheck.Term{Coeff: one, Factors: []int{st.tabEg(), st.tabV()}})
+	var one K
+	one.SetOne()
+	for gi := range st.groups {
+		g.Terms = append(g.Terms, sumcheck.Term{Coeff: one, Factors: []int{st.tabEg(gi), st.tabV(gi)}})
 	}
 	return g
 }
@@ -247,34 +282,50 @@ func eq1(x, y *K) K {
 // sumcheck.ErrClaim. After an error the transcript is in no particular
 // state.
 func ProveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, carried []Claim, carriedZ [][]int8) ([]Claim, *CCSProof, error) {
-	if pp == nil || s == nil {
-		return nil, nil, fmt.Errorf("neo: ProveCCS: %w: nil commitment key or CCS", ErrShape)
-	}
-	if len(carriedZ) != len(carried) {
-		return nil, nil, fmt.Errorf("neo: ProveCCS: %w: %d carried witnesses for %d claims", ErrShape, len(carriedZ), len(carried))
-	}
-	Zs := append([][]int8{wit.Z}, carriedZ...)
-	digits, b := ring.D*s.NumVariables(), int(pp.Params().Base)
-	for i, Z := range Zs {
-		if len(Z) != digits {
-			return nil, nil, fmt.Errorf("neo: ProveCCS: %w: witness %d has %d digits, want d·m = %d", ErrShape, i, len(Z), digits)
-		}
-		if err := checkNorm(Z, b); err != nil {
-			return nil, nil, fmt.Errorf("neo: ProveCCS: witness %d: %w", i, err)
-		}
-	}
-	out, proof, err := proveCCS(ctx, tr, pp, s, mcs, carried, Zs)
+	out, proof, err := proveCCSGroups(ctx, tr, pp, s, mcs, wit, oneGroup(carried), carriedZ)
 	if err != nil {
 		return nil, nil, fmt.Errorf("neo: ProveCCS: %w", err)
 	}
 	return out, proof, nil
 }
 
+// proveCCSGroups is ProveCCS for carried claims in point groups (fold/NEO.md
+// §2.9: two for a PCD merge), opened by carriedZ in the groups' order. It
+// checks the witnesses' shapes and norms, then proves.
+func proveCCSGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, groups [][]Claim, carriedZ [][]int8) ([]Claim, *CCSProof, error) {
+	if pp == nil || s == nil {
+		return nil, nil, fmt.Errorf("%w: nil commitment key or CCS", ErrShape)
+	}
+	carried := 0
+	for _, g := range groups {
+		carried += len(g)
+	}
+	if len(carriedZ) != carried {
+		return nil, nil, fmt.Errorf("%w: %d carried witnesses for %d claims", ErrShape, len(carriedZ), carried)
+	}
+	Zs := append([][]int8{wit.Z}, carriedZ...)
+	digits, b := ring.D*s.NumVariables(), int(pp.Params().Base)
+	for i, Z := range Zs {
+		if len(Z) != digits {
+			return nil, nil, fmt.Errorf("%w: witness %d has %d digits, want d·m = %d", ErrShape, i, len(Z), digits)
+		}
+		if err := checkNorm(Z, b); err != nil {
+			return nil, nil, fmt.Errorf("witness %d: %w", i, err)
+		}
+	}
+	return proveGroups(ctx, tr, pp, s, mcs, groups, Zs)
+}
+
 // proveCCS is ProveCCS after the witnesses' shapes and norms are checked:
 // Zs[0] opens the MCS, Zs[1:] the carried claims. Tests call it with digits
 // out of range to see the range-check term catch them.
 func proveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, Zs [][]int8) ([]Claim, *CCSProof, error) {
-	st, err := newCCSStatement(tr, pp, s, mcs, carried)
+	return proveGroups(ctx, tr, pp, s, mcs, oneGroup(carried), Zs)
+}
+
+// proveGroups is proveCCS for carried claims in point groups.
+func proveGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, Zs [][]int8) ([]Claim, *CCSProof, error) {
+	st, err := newGroupedStatement(tr, pp, s, mcs, groups)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -286,6 +337,7 @@ func proveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicPa
 	if err != nil {
 		return nil, nil, fmt.Errorf("phase 1: %w", err)
 	}
+	carried := slices.Concat(groups...)
 	tables, err := ph.phase2Tables(s, alphaP, carried)
 	if err != nil {
 		return nil, nil, err
@@ -671,27 +723,38 @@ func (ph *phase1) phase2Tables(s *ccs.CCS, alphaP []K, carried []Claim) ([][]K, 
 		}
 		tables[st.tabM(j)] = t
 	}
-	if st.kin == 1 {
+	if len(st.groups) == 0 {
 		return tables, nil
 	}
 	ea, err := mle.Eq(alphaP, st.alpha)
 	if err != nil {
 		return nil, err
 	}
-	if tables[st.tabEg()], err = mle.EqTable(carried[0].R); err != nil {
-		return nil, err
-	}
-	scale(tables[st.tabEg()], ea)
-
-	// V = Σ_j M_j·u_j, u_j = Σ_{i≥1} w_ij·ẑ_i, M_0 the identity.
-	V := make([]K, N)
 	u := make([]K, N)
 	mv := make([]K, ph.n)
+	for g, grp := range st.groups {
+		if tables[st.tabEg(g)], err = mle.EqTable(grp.point(carried)); err != nil {
+			return nil, err
+		}
+		scale(tables[st.tabEg(g)], ea)
+		if tables[st.tabV(g)], err = ph.evalTable(s, tables, grp, u, mv); err != nil {
+			return nil, err
+		}
+	}
+	return tables, nil
+}
+
+// evalTable returns V_g = Σ_j M_j·u_j, u_j = Σ_{i∈G_g} w_ij·ẑ_i, M_0 the
+// identity: the Eval terms of group g summed before the sum-check
+// (fold/NEO.md §2.6). u and mv are scratch of N and n entries.
+func (ph *phase1) evalTable(s *ccs.CCS, tables [][]K, grp pointGroup, u, mv []K) ([]K, error) {
+	st := ph.st
+	V := make([]K, len(u))
 	mats := s.Matrices()
 	for j := range st.dm.t + 1 {
 		clear(u)
 		var p K
-		for i := 1; i < st.kin; i++ {
+		for i := grp.lo; i < grp.hi; i++ {
 			z := tables[st.tabZ(i)]
 			for c := range ph.m {
 				p.Mul(&z[c], &st.w[i][j])
@@ -709,8 +772,7 @@ func (ph *phase1) phase2Tables(s *ccs.CCS, alphaP []K, carried []Claim) ([][]K, 
 			V[r].Add(&V[r], &mv[r])
 		}
 	}
-	tables[st.tabV()] = V
-	return tables, nil
+	return V, nil
 }
 
 // scale multiplies t by e in place.
@@ -737,26 +799,33 @@ func scale(t []K, e K) {
 // check is an error wrapping sumcheck.ErrReject, and a terminal value that
 // does not match y' also wraps ErrEvaluation.
 func VerifyCCS(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, proof *CCSProof) ([]Claim, error) {
-	st, err := newCCSStatement(tr, pp, s, mcs, carried)
+	out, err := verifyCCSGroups(tr, pp, s, mcs, oneGroup(carried), proof)
 	if err != nil {
 		return nil, fmt.Errorf("neo: VerifyCCS: %w", err)
 	}
+	return out, nil
+}
+
+// verifyCCSGroups is VerifyCCS for carried claims in point groups, the
+// verifier of proveCCSGroups.
+func verifyCCSGroups(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, proof *CCSProof) ([]Claim, error) {
+	st, err := newGroupedStatement(tr, pp, s, mcs, groups)
+	if err != nil {
+		return nil, err
+	}
+	carried := slices.Concat(groups...)
 	if err := st.checkProofShape(proof); err != nil {
-		return nil, fmt.Errorf("neo: VerifyCCS: %w", err)
+		return nil, err
 	}
 	alphaP, c1, err := sumcheck.VerifyRounds(tr, st.claim, st.degree, digitVars, proof.Rounds)
 	if err != nil {
-		return nil, fmt.Errorf("neo: VerifyCCS: phase 1: %w", err)
-	}
-	var rg []K
-	if len(carried) > 0 {
-		rg = carried[0].R
+		return nil, fmt.Errorf("phase 1: %w", err)
 	}
 	rP, err := sumcheck.Verify(tr, c1, st.g, st.dm.ell, proof.Sumcheck, func(point, evals []K) error {
-		return st.checkTerminal(alphaP, point, rg, proof.Y, evals)
+		return st.checkTerminal(alphaP, point, carried, proof.Y, evals)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("neo: VerifyCCS: phase 2: %w", err)
+		return nil, fmt.Errorf("phase 2: %w", err)
 	}
 	absorbOutputs(tr, proof.Y)
 	return st.outputs(mcs, carried, rP, proof.Y), nil
@@ -787,7 +856,7 @@ func (st *ccsStatement) checkProofShape(p *CCSProof) error {
 // checkTerminal compares the phase-2 final evaluations with the values the
 // proof's y' give at (α', r') (fold/NEO.md §2.8 step 3); with sumcheck.Verify's
 // check of g(evals) this is the terminal identity v = Q(α', r').
-func (st *ccsStatement) checkTerminal(alphaP, rP, rg []K, ys [][][]K, evals []K) error {
+func (st *ccsStatement) checkTerminal(alphaP, rP []K, carried []Claim, ys [][][]K, evals []K) error {
 	chi, err := mle.EqTable(alphaP)
 	if err != nil {
 		return err
@@ -828,20 +897,22 @@ func (st *ccsStatement) checkTerminal(alphaP, rP, rg []K, ys [][][]K, evals []K)
 		}
 		want[st.tabM(j)] = acc
 	}
-	if st.kin > 1 {
+	if len(st.groups) > 0 {
 		eg, err := mle.Eq(alphaP, st.alpha)
 		if err != nil {
 			return err
 		}
-		er, err := mle.Eq(rP, rg)
-		if err != nil {
-			return err
-		}
-		want[st.tabEg()].Mul(&eg, &er)
-		for i := 1; i < st.kin; i++ {
-			for j := range v[i] {
-				p.Mul(&st.w[i][j], &v[i][j])
-				want[st.tabV()].Add(&want[st.tabV()], &p)
+		for g, grp := range st.groups {
+			er, err := mle.Eq(rP, grp.point(carried))
+			if err != nil {
+				return err
+			}
+			want[st.tabEg(g)].Mul(&eg, &er)
+			for i := grp.lo; i < grp.hi; i++ {
+				for j := range v[i] {
+					p.Mul(&st.w[i][j], &v[i][j])
+					want[st.tabV(g)].Add(&want[st.tabV(g)], &p)
+				}
 			}
 		}
 	}
