@@ -130,17 +130,9 @@ Exit status 0 only when the proof verifies; 1 when it is rejected or malformed.`
 			if err != nil {
 				return err
 			}
-			s := chain.Steps[0].CCS
-			verifier, err := neo.NewVerifier(pp, s)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
 			bar := progress(cmd.ErrOrStderr(), len(chain.Steps), "verifying")
 			start := time.Now()
-			// proof.Verify, with the progress hook it does not take.
-			_, err = verifier.VerifyChain(ctx, chain, &proof.ChainProof, func(acc neo.Acc) error {
-				return neo.Decide(ctx, pp, s, acc, proof.Opening)
-			}, bar.option())
+			_, err = proof.Verify(ctx, pp, chain, bar.option())
 			elapsed := time.Since(start)
 			bar.finish()
 			if err != nil {

@@ -187,14 +187,14 @@ type OpenedChainProof struct {
 
 // Verify checks p against chain (VerifyChain), deciding the final
 // accumulator with Decide over p.Opening. It returns the final accumulator.
-func (p *OpenedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain) (Acc, error) {
+func (p *OpenedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain, opts ...ChainOption) (Acc, error) {
 	s, err := chainCCS(chain)
 	if err != nil {
 		return Acc{}, fmt.Errorf("neo: Verify: %w", err)
 	}
-	return VerifyChain(pp, chain, &p.ChainProof, func(acc Acc) error {
+	return VerifyChain(ctx, pp, chain, &p.ChainProof, func(acc Acc) error {
 		return Decide(ctx, pp, s, acc, p.Opening)
-	})
+	}, opts...)
 }
 
 // AppendBinary appends the encoding of p to b, as ChainProof.AppendBinary

@@ -151,7 +151,7 @@ func TestEncodingNightstream(t *testing.T) {
 	if err := p.UnmarshalBinary(folds); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := VerifyChain(pp, publicOnly(chain), &p, decider(pp, chain.Steps[0].CCS, accW)); err != nil {
+	if _, err := VerifyChain(context.Background(), pp, publicOnly(chain), &p, decider(pp, chain.Steps[0].CCS, accW)); err != nil {
 		t.Fatalf("decoded folds do not verify: %v", err)
 	}
 	if err := p.UnmarshalBinary(b); !errors.Is(err, ErrEncoding) {

@@ -511,9 +511,9 @@ func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *Cha
 	return acc, nil
 }
 
-// VerifyChain is (*Verifier).VerifyChain, without cancellation, with a
-// Verifier of the chain's CCS under pp made for this call alone.
-func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error, opts ...ChainOption) (Acc, error) {
+// VerifyChain is (*Verifier).VerifyChain with a Verifier of the chain's CCS
+// under pp made for this call alone.
+func VerifyChain(ctx context.Context, pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, decide func(Acc) error, opts ...ChainOption) (Acc, error) {
 	if decide == nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: no decider", ErrShape)
 	}
@@ -525,5 +525,5 @@ func VerifyChain(pp *ajtai.PublicParams, chain *ccs.Chain, proof *ChainProof, de
 	if err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
 	}
-	return v.VerifyChain(context.Background(), chain, proof, decide, opts...)
+	return v.VerifyChain(ctx, chain, proof, decide, opts...)
 }

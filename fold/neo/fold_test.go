@@ -169,21 +169,21 @@ func TestChainNightstreamValid(t *testing.T) {
 	if err := Decide(ctx, pp, s, acc, accW); err != nil {
 		t.Fatalf("decider refuses the prover's accumulator: %v", err)
 	}
-	got, err := VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, accW))
+	got, err := VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, s, accW))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Digest != acc.Digest {
 		t.Fatal("verifier's final digest differs from the prover's")
 	}
-	if _, err := VerifyChain(pp, publicOnly(chain), proof, nil); !errors.Is(err, ErrShape) {
+	if _, err := VerifyChain(context.Background(), pp, publicOnly(chain), proof, nil); !errors.Is(err, ErrShape) {
 		t.Fatalf("no decider: got %v, want ErrShape", err)
 	}
 	// The decider is what opens the accumulator: a witness for another
 	// accumulator is refused.
 	other := AccWitness{Z: clone(accW.Z)}
 	other.Z[0], other.Z[1] = other.Z[1], other.Z[0]
-	if _, err := VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, other)); !errors.Is(err, ErrCommitment) {
+	if _, err := VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, s, other)); !errors.Is(err, ErrCommitment) {
 		t.Fatalf("swapped final witnesses: got %v, want ErrCommitment", err)
 	}
 }
@@ -204,7 +204,7 @@ func TestChainNightstreamInvalid(t *testing.T) {
 	// Forced past the check, with a Π_CCS prover that claims the sum its
 	// false witness gives instead of the one the verifier computes.
 	proof, _, _ := forceChain(t, pp, chain, 2, sameWitness, cheatCCS)
-	_, err = VerifyChain(pp, publicOnly(chain), proof, func(Acc) error { return nil })
+	_, err = VerifyChain(context.Background(), pp, publicOnly(chain), proof, func(Acc) error { return nil })
 	if !errors.Is(err, sumcheck.ErrReject) || !strings.Contains(err.Error(), "step 2") {
 		t.Fatalf("forced proof with a false claimed sum: got %v, want step 2 rejected by the sum-check", err)
 	}
@@ -214,7 +214,7 @@ func TestChainNightstreamInvalid(t *testing.T) {
 	// The prover's accumulator is about the zero witness throughout, so it
 	// is the verifier's Π_DEC, recomposing X from the parts, that refuses.
 	proof, _, accW := forceChain(t, pp, chain, 2, zeroWitness, proveCCS)
-	_, err = VerifyChain(pp, publicOnly(chain), proof, decider(pp, chain.Steps[0].CCS, accW))
+	_, err = VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, chain.Steps[0].CCS, accW))
 	if !errors.Is(err, ErrPublic) || !strings.Contains(err.Error(), "step 2") {
 		t.Fatalf("forced proof about another witness: got %v, want step 2 rejected on X", err)
 	}
@@ -341,7 +341,7 @@ func TestChainRandom(t *testing.T) {
 		if len(acc.Claims) != pp.Params().K || len(accW.Z) != pp.Params().K {
 			t.Fatalf("%d steps: accumulator of %d claims, %d witnesses, want k = %d", steps, len(acc.Claims), len(accW.Z), pp.Params().K)
 		}
-		if _, err := VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, accW)); err != nil {
+		if _, err := VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, s, accW)); err != nil {
 			t.Fatalf("%d steps: %v", steps, err)
 		}
 	}
@@ -449,14 +449,14 @@ func TestChainRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, c := copyChainProof(proof), publicOnly(chain)
 			tc.tamper(p, c)
-			_, err := VerifyChain(pp, c, p, decider(pp, s, accW))
+			_, err := VerifyChain(context.Background(), pp, c, p, decider(pp, s, accW))
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
 	}
 	// The untouched proof still verifies: the copies share nothing with it.
-	if _, err := VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, accW)); err != nil {
+	if _, err := VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, s, accW)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -679,7 +679,7 @@ func TestChainProgress(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = VerifyChain(pp, publicOnly(chain), proof, decider(pp, s, accW), opt)
+			_, err = VerifyChain(context.Background(), pp, publicOnly(chain), proof, decider(pp, s, accW), opt)
 			return err
 		}},
 	} {
