@@ -116,9 +116,24 @@ func TestCommitBatchReference(t *testing.T) {
 		Zs[w] = make([]E, D*m)
 		witnesses[kind](r, Zs[w])
 	}
-	got := batch(t, mat, Zs)
+	matchReference(t, mat, batch(t, mat, Zs), Zs, kinds)
+}
+
+// matrices returns n zero vectors of l entries each.
+func matrices[T any](n, l int) [][]T {
+	s := make([][]T, n)
+	for i := range s {
+		s[i] = make([]T, l)
+	}
+	return s
+}
+
+// matchReference checks each commitment in got against Reference of its
+// witness, naming the witness's kind when one differs.
+func matchReference(t *testing.T, mat *Matrix, got, Zs [][]E, kinds []string) {
+	t.Helper()
 	for w, Z := range Zs {
-		want, err := Reference(ctx, mat, Z)
+		want, err := Reference(context.Background(), mat, Z)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,20 +150,8 @@ func TestCommitBatchErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zs := func(n int) [][]E {
-		s := make([][]E, n)
-		for i := range s {
-			s[i] = make([]E, D*m)
-		}
-		return s
-	}
-	outs := func(n int) [][]E {
-		s := make([][]E, n)
-		for i := range s {
-			s[i] = make([]E, D*kappa)
-		}
-		return s
-	}
+	zs := func(n int) [][]E { return matrices[E](n, D*m) }
+	outs := func(n int) [][]E { return matrices[E](n, D*kappa) }
 	unreduced := zs(3)
 	unreduced[2][D+5][0] = goldilocks.Modulus().Uint64()
 	short := zs(3)

@@ -193,16 +193,7 @@ func TestCommitDigitsBatchReference(t *testing.T) {
 		Zs[w] = make([]int8, D*m)
 		digitWitnesses[kind](r, Zs[w])
 	}
-	got := commitDigits(t, mat, Zs)
-	for w, Z := range lift(Zs) {
-		want, err := Reference(ctx, mat, Z)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got[w], want) {
-			t.Fatalf("witness %d (%s) differs from the reference", w, kinds[w])
-		}
-	}
+	matchReference(t, mat, commitDigits(t, mat, Zs), lift(Zs), kinds)
 }
 
 func TestCommitDigitsBatchErrors(t *testing.T) {
@@ -212,20 +203,8 @@ func TestCommitDigitsBatchErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zs := func(n int) [][]int8 {
-		s := make([][]int8, n)
-		for i := range s {
-			s[i] = make([]int8, D*m)
-		}
-		return s
-	}
-	outs := func(n int) [][]E {
-		s := make([][]E, n)
-		for i := range s {
-			s[i] = make([]E, D*kappa)
-		}
-		return s
-	}
+	zs := func(n int) [][]int8 { return matrices[int8](n, D*m) }
+	outs := func(n int) [][]E { return matrices[E](n, D*kappa) }
 	short, long := zs(3), zs(2)
 	short[1] = short[1][:D*m-1]
 	long[0] = append(long[0], 0)
