@@ -30,38 +30,50 @@ import (
 // above B is an error wrapping decomp.ErrRange (for Π_RLC's output it
 // means the norm guard was not checked); on any error tr is untouched.
 func Decompose(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, c Claim, Z []int32) ([]Claim, [][]int8, error) {
-	dm, err := dimsOf(pp, s)
+	parts, planes, err := decompose(ctx, tr, pp, s, c, Z, &timer{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
 	}
+	return parts, planes, nil
+}
+
+// decompose is Decompose with its commitments' time and the rest's added
+// to tm.
+func decompose(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, c Claim, Z []int32, tm *timer) ([]Claim, [][]int8, error) {
+	dm, err := dimsOf(pp, s)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := dm.checkClaimShape(c); err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
 	if len(Z) != ring.D*dm.m {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w: Z has %d entries, want d·m = %d·%d", ErrShape, len(Z), ring.D, dm.m)
+		return nil, nil, fmt.Errorf("%w: Z has %d entries, want d·m = %d·%d", ErrShape, len(Z), ring.D, dm.m)
 	}
 	p := pp.Params()
 	planes, err := decomp.SplitSmall(Z, p.Base, p.K)
 	if err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
+	tm.lap(decomposeTime)
 	cs, err := pp.CommitDigits(ctx, planes)
 	if err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
+	tm.lap(commitTime)
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
 	vs, err := ColumnWeights(s, c.R)
 	if err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
 	ys, err := mulDigits(planes, vs)
 	if err != nil {
-		return nil, nil, fmt.Errorf("neo: Decompose: %w", err)
+		return nil, nil, err
 	}
 	parts := make([]Claim, p.K)
 	for i := range parts {
@@ -72,6 +84,7 @@ func Decompose(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicP
 		parts[i] = Claim{C: cs[i], X: X, R: slices.Clone(c.R), Y: ys[i]}
 	}
 	absorbParts(tr, parts, planes, dm.mIn)
+	tm.lap(decomposeTime)
 	return parts, planes, nil
 }
 

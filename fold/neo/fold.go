@@ -52,6 +52,7 @@ type ChainProof struct {
 type node struct {
 	header [4]goldilocks.Element
 	index  uint64
+	stats  *Stats // where the prover adds its times; nil for none
 }
 
 // newHeader returns H (§2.2 step 1): the commitment key's seed, the
@@ -184,12 +185,14 @@ func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node,
 	if len(accW.Z) != len(acc.Claims) {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("%w: %d witnesses for an accumulator of %d claims", ErrShape, len(accW.Z), len(acc.Claims))
 	}
+	tm := nd.stats.timer()
 	tr := nd.start(acc)
 	claims, ccsProof, err := ProveCCS(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, acc.Claims, accW.Z)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
-	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...))
+	tm.lap(ccsTime)
+	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...), &tm)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
@@ -198,18 +201,23 @@ func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node,
 
 // finishFold runs Π_RLC and Π_DEC on the claims Π_CCS left on tr, opened by
 // Zs, and squeezes the new accumulator's digest (§2.2 steps 10–12). parts
-// are the Π_DEC messages, a copy of the accumulator's claims.
-func finishFold(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, claims []Claim, Zs [][]int8) (Acc, AccWitness, []Claim, error) {
+// are the Π_DEC messages, a copy of the accumulator's claims. tm gets
+// the times of Π_RLC and Π_DEC, and counts the fold.
+func finishFold(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, claims []Claim, Zs [][]int8, tm *timer) (Acc, AccWitness, []Claim, error) {
 	parent, Z, _, err := Combine(ctx, tr, pp.Params(), claims, Zs)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
+	tm.lap(rlcTime)
 	if err := ctx.Err(); err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
-	claimsOut, planes, err := Decompose(ctx, tr, pp, s, parent, Z)
+	claimsOut, planes, err := decompose(ctx, tr, pp, s, parent, Z, tm)
 	if err != nil {
-		return Acc{}, AccWitness{}, nil, err
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: Decompose: %w", err)
+	}
+	if tm.stats != nil {
+		tm.stats.Folds++
 	}
 	acc := Acc{Claims: claimsOut, Digest: [4]goldilocks.Element(tr.ChallengeFields("acc/digest", 4))}
 	return acc, AccWitness{Z: planes}, cloneClaims(claimsOut), nil
@@ -347,6 +355,7 @@ type ChainOption func(*chainConfig)
 
 type chainConfig struct {
 	progress func(done, total int)
+	stats    *Stats
 }
 
 func newChainConfig(opts []ChainOption) chainConfig {
@@ -371,6 +380,12 @@ func (c *chainConfig) report(done, total int) {
 // so a slow fn slows the proof.
 func WithProgress(fn func(done, total int)) ChainOption {
 	return func(c *chainConfig) { c.progress = fn }
+}
+
+// WithStats has ProveChain add the time of each part of every fold, and of
+// every step's commitment, to st. VerifyChain ignores it.
+func WithStats(st *Stats) ChainOption {
+	return func(c *chainConfig) { c.stats = st }
 }
 
 // checkChainCCS returns chain's one structure (chainCCS), and an error
@@ -423,12 +438,14 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
+		tm := cfg.stats.timer()
 		cs, err := p.pp.CommitDigits(ctx, [][]int8{Z})
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
+		tm.lap(commitTime)
 		mcs := MCS{C: cs[0], X: slices.Clone(step.Public)}
-		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i)}, acc, accW, mcs, Z)
+		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, Z)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
@@ -261,7 +262,7 @@ func forceChain(t testing.TB, pp *ajtai.PublicParams, chain *ccs.Chain, bad int,
 				t.Fatal(err)
 			}
 			var parts []Claim
-			acc, accW, parts, err = finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...))
+			acc, accW, parts, err = finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...), &timer{})
 			fp = &FoldProof{CCS: cp, Parts: parts}
 		}
 		if err != nil {
@@ -596,7 +597,7 @@ func foldProofBytes(p *FoldProof) int {
 // claims) for random R1CS steps of about 2^logN constraints and columns.
 func BenchmarkFold(b *testing.B) {
 	ctx := context.Background()
-	for _, logN := range []int{6, 10, 12} {
+	for _, logN := range []int{6, 10, 12, 14, 16} {
 		b.Run(fmt.Sprintf("log%d", logN), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(3, 4))
 			chain := chainR1CS(b, rng, 3, 1<<logN-7, 2)
@@ -698,6 +699,38 @@ func TestChainProgress(t *testing.T) {
 				t.Fatalf("progress reported %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+// TestChainStats proves a chain with WithStats and expects every fold
+// counted, every part timed, and the same proof as without it.
+func TestChainStats(t *testing.T) {
+	ctx := context.Background()
+	const steps = 3
+	chain := chainR1CS(t, rand.New(rand.NewPCG(15, 16)), 2, 40, steps)
+	pp := chainSetup(t, chain)
+	var st Stats
+	proof, _, _, err := ProveChain(ctx, pp, chain, WithStats(&st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Folds != steps {
+		t.Errorf("Stats.Folds = %d, want %d", st.Folds, steps)
+	}
+	for name, d := range map[string]time.Duration{"Commit": st.Commit, "CCS": st.CCS, "RLC": st.RLC, "Decompose": st.Decompose} {
+		if d <= 0 {
+			t.Errorf("Stats.%s = %v, want a positive time", name, d)
+		}
+	}
+	if st.Total() != st.Commit+st.CCS+st.RLC+st.Decompose {
+		t.Errorf("Total %v is not the sum of the parts", st.Total())
+	}
+	plain, _, _, err := ProveChain(ctx, pp, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(chainBytes(t, proof), chainBytes(t, plain)) {
+		t.Error("WithStats changed the proof")
 	}
 }
 

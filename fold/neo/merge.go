@@ -109,13 +109,15 @@ func proveMerge(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node
 	if err := checkMergeInput(pp, b, &bW); err != nil {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("second accumulator: %w", err)
 	}
+	tm := nd.stats.timer()
 	tr := nd.startMerge(a, b)
 	carriedZ := slices.Concat(aW.Z, bW.Z)
 	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, [][]Claim{a.Claims, b.Claims}, carriedZ)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("Π_CCS: %w", err)
 	}
-	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, carriedZ...))
+	tm.lap(ccsTime)
+	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, carriedZ...), &tm)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
