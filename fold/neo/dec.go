@@ -71,7 +71,7 @@ func decompose(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicP
 	if err != nil {
 		return nil, nil, err
 	}
-	ys, err := mulDigits(planes, vs)
+	ys, err := mulDigits(planes, vs, int(p.Base)-1) // SplitSmall's digits are below b
 	if err != nil {
 		return nil, nil, err
 	}

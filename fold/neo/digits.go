@@ -2,6 +2,7 @@ package neo
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
@@ -17,7 +18,9 @@ const digitGrain = 1 << 9
 // mulDigits returns y[i][j][ρ] = Σ_c Zs[i][c·d+ρ]·vs[j][c], d = ring.D: the
 // products Z_i·v_j of column-major digit matrices with vectors over K that
 // evaluation claims hold (fold/NEO.md §1.4, §2.7, §4). Every Zs[i] must have
-// d·len(vs[j]) entries; the error otherwise wraps ErrShape.
+// d·len(vs[j]) entries; the error otherwise wraps ErrShape. mags bounds
+// |δ| over all the digits: magnitude(Zs), or a bound the caller knows
+// without a pass over them (b − 1 for digits it split itself).
 //
 // Digits are small, so no product in K is computed per digit: each worker
 // adds v_j[c] into a bucket per (i, j, ρ, δ) over its columns, and only the
@@ -26,7 +29,7 @@ const digitGrain = 1 << 9
 // keeps the inner loop free of a branch that random signs mispredict; zero
 // digits are skipped, which the mostly empty high planes of Π_DEC predict
 // well.
-func mulDigits(Zs [][]int8, vs [][]K) ([][][]K, error) {
+func mulDigits(Zs [][]int8, vs [][]K, mags int) ([][][]K, error) {
 	const d = ring.D
 	if len(vs) == 0 {
 		return nil, fmt.Errorf("neo: digit product: %w: no vectors", ErrShape)
@@ -42,7 +45,6 @@ func mulDigits(Zs [][]int8, vs [][]K) ([][][]K, error) {
 			return nil, fmt.Errorf("neo: digit product: %w: matrix %d has %d digits, want d·m = %d·%d", ErrShape, i, len(Z), d, m)
 		}
 	}
-	mags := magnitude(Zs)
 	slots := 2*mags + 1 // buckets per (i, j, ρ), digits −mags…mags
 	size := len(Zs) * len(vs) * d * slots
 
@@ -103,13 +105,21 @@ func mulDigits(Zs [][]int8, vs [][]K) ([][][]K, error) {
 }
 
 // magnitude returns max |δ| over the digits of Zs, which sizes the buckets
-// of mulDigits: one pass over bytes, cheap against the additions in K.
+// of mulDigits and of phase 1's digit rounds: a pass over bytes split
+// across cores, cheap against the additions in K.
 func magnitude(Zs [][]int8) int {
-	var lo, hi int8
+	most := 0
 	for _, Z := range Zs {
-		for _, δ := range Z {
-			lo, hi = min(lo, δ), max(hi, δ)
-		}
+		w := parallel.Workers(len(Z), 1<<16)
+		parts := make([]int, w)
+		parallel.Split(len(Z), w, func(part, lo, hi int) {
+			var small, big int8
+			for _, δ := range Z[lo:hi] {
+				small, big = min(small, δ), max(big, δ)
+			}
+			parts[part] = max(-int(small), int(big))
+		})
+		most = max(most, slices.Max(append(parts, 0)))
 	}
-	return max(-int(lo), int(hi))
+	return most
 }

@@ -39,7 +39,7 @@ func TestMulDigits(t *testing.T) {
 			for j := range vs {
 				vs[j] = randomPoint(rng, tc.m)
 			}
-			got, err := mulDigits(Zs, vs)
+			got, err := mulDigits(Zs, vs, magnitude(Zs))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func TestMulDigitsShape(t *testing.T) {
 		{"ragged vectors", [][]int8{make([]int8, 2*ring.D)}, [][]K{v, v[:1]}},
 		{"short matrix", [][]int8{make([]int8, 2*ring.D-1)}, [][]K{v}},
 	} {
-		if _, err := mulDigits(tc.Zs, tc.vs); !errors.Is(err, ErrShape) {
+		if _, err := mulDigits(tc.Zs, tc.vs, magnitude(tc.Zs)); !errors.Is(err, ErrShape) {
 			t.Errorf("%s: got %v, want ErrShape", tc.name, err)
 		}
 	}
@@ -89,7 +89,7 @@ func BenchmarkMulDigits(b *testing.B) {
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := mulDigits(Zs, vs); err != nil {
+				if _, err := mulDigits(Zs, vs, magnitude(Zs)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -216,7 +216,7 @@ func Evaluations(s *ccs.CCS, Z []int8, r []K) ([][]K, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo: Evaluations: %w", err)
 	}
-	ys, err := mulDigits([][]int8{Z}, vs)
+	ys, err := mulDigits([][]int8{Z}, vs, magnitude([][]int8{Z}))
 	if err != nil {
 		return nil, fmt.Errorf("neo: Evaluations: %w", err)
 	}
