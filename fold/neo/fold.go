@@ -114,9 +114,10 @@ func checkAcc(pp *ajtai.PublicParams, acc Acc) error {
 // immutable, so one value may serve many proofs, from many goroutines at
 // once: each call owns its transcript and scratch.
 //
-// Π_CCS still derives its per-CCS tables (the composition template, the
-// matrices' layout) inside each fold; a Prover is where they belong once
-// ProveCCS accepts them precomputed.
+// The CCS's matrices are already in the layout the kernels read (CSR rows
+// for M_j·z and M_jᵀ·χ_r), so what each fold still derives from the CCS is
+// small against the fold: the phase-2 composition (a few dozen terms) and
+// the eq tables of its own points.
 type Prover struct {
 	pp     *ajtai.PublicParams
 	s      *ccs.CCS
