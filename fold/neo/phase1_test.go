@@ -13,34 +13,20 @@ import (
 
 // refRange returns N_i(t) of fold/NEO.md §2.5 straight from the definition:
 // v(x, s) = Σ_p eq(α'_{<i}, p)·Z[(p, x, s), c] digit by digit, R_b by its
-// coefficients, every weight by mle.Eq on the index bits.
+// coefficients, every weight by eqK on the index bits.
 func refRange(t *testing.T, ph *phase1, i int, point []K) []K {
 	t.Helper()
 	st := ph.st
 	rest := digitVars - 1 - i
-	bits := func(v, n int) []K {
-		out := make([]K, n)
-		for k := range out {
-			out[k].A0.SetUint64(uint64(v >> (n - 1 - k) & 1))
-		}
-		return out
-	}
-	eq := func(x, y []K) K {
-		e, err := mle.Eq(x, y)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
-	}
 	acc := make([]K, st.degree+1)
 	for k, Z := range ph.Zs {
 		for c := range ph.m {
-			wc := eq(bits(c, len(st.betaR)), st.betaR)
+			wc := eqK(bitsK(c, len(st.betaR)), st.betaR)
 			for s := range 1 << rest {
-				ws := eq(bits(s, rest), st.betaA[i+1:])
+				ws := eqK(bitsK(s, rest), st.betaA[i+1:])
 				var v [2]K
 				for p := range 1 << i {
-					wp := eq(bits(p, i), point[:i])
+					wp := eqK(bitsK(p, i), point[:i])
 					for x := range 2 {
 						a := p<<(rest+1) | x<<rest | s
 						if a >= ring.D {
