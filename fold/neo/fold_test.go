@@ -329,13 +329,24 @@ func sameWitness(Z []int8) []int8 { return Z }
 func TestChainRandom(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(21, 22))
-	lengths := []int{1, 2, 3, 4, 5, 6, 7, 8}
+	// Every length up to 8, the longest of issue 7's range (64) and
+	// random ones in between.
+	lengths := []int{1, 2, 3, 4, 5, 6, 7, 8, 64, 9 + rng.IntN(55), 9 + rng.IntN(55)}
 	if testing.Short() {
-		lengths = []int{1, 2, 5}
+		lengths = []int{1, 2, 5, 9 + rng.IntN(56)}
 	}
 	for _, steps := range lengths {
 		chain := chainR1CS(t, rng, 1+rng.IntN(3), 2+rng.IntN(12), steps)
 		pp := chainSetup(t, chain)
+		if steps > 8 {
+			// The state grows like a Fibonacci sequence and leaves the
+			// 54 binary digits after a few dozen steps; base 3 holds
+			// every field element.
+			var err error
+			if pp, err = ajtai.Setup(ctx, ajtai.GoldilocksTernary(chain.Steps[0].CCS.NumVariables()), relSeed()); err != nil {
+				t.Fatal(err)
+			}
+		}
 		s := chain.Steps[0].CCS
 		proof, acc, accW, err := ProveChain(ctx, pp, chain)
 		if err != nil {
