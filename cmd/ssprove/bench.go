@@ -16,11 +16,11 @@ import (
 // benchmarks are the kernel families bench times, by name.
 var benchmarks = map[string]func(context.Context, bench.Config) ([]bench.Result, error){
 	"ntt": bench.NTT, "field": bench.Field, "commit": bench.Commit,
-	"sumcheck": bench.SumCheck, "lookup": bench.Lookup,
+	"sumcheck": bench.SumCheck, "lookup": bench.Lookup, "fold": bench.Fold,
 }
 
 // benchNames lists them in the order the help gives them.
-var benchNames = []string{"ntt", "field", "commit", "sumcheck", "lookup"}
+var benchNames = []string{"ntt", "field", "commit", "sumcheck", "lookup", "fold"}
 
 func newBench() *cobra.Command {
 	var (
@@ -30,7 +30,7 @@ func newBench() *cobra.Command {
 		markdown bool
 	)
 	cmd := &cobra.Command{
-		Use:   "bench {ntt|field|commit|sumcheck|lookup}",
+		Use:   "bench {ntt|field|commit|sumcheck|lookup|fold}",
 		Short: "Time the kernels on each backend against gnark-crypto in the same run",
 		Long: `bench times a kernel family on every available backend (or only the one named
 with --accel) and gnark-crypto on the same random input, and prints time,
@@ -51,13 +51,29 @@ median of --rounds interleaved rounds.
          K of 2^log-size entries against a plain single-goroutine loop
   lookup the logUp-GKR prover: 2^log-size lookups into the 16-bit range
          table, and memory checking of 2^log-size operations on 2^16 cells,
-         against the portable backend`,
+         against the portable backend
+  fold   Neo folding (Goldilocks preset, b = 2, k = 12) of a random 4-step
+         chain of R1CS steps with 2^log-size columns and 2^log-size − 4
+         constraints, against the portable backend: prove and verify per
+         fold, the share of the prover's time in the commitments, Π_CCS,
+         Π_RLC and Π_DEC, the proof bytes per fold, and the decision of the
+         final accumulator; --log-size defaults to 12 here, at most 16`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("bench needs one of: %s", strings.Join(benchNames, ", "))
 			}
 			if !slices.Contains(benchNames, args[0]) {
 				return usagef("unknown benchmark %q (want one of %s)", args[0], strings.Join(benchNames, ", "))
+			}
+			if args[0] == "fold" {
+				// The flag's default suits the kernels; one fold of 2^20
+				// constraints would take a minute.
+				if !cmd.Flags().Changed("log-size") {
+					logSize = bench.DefaultFoldLogSize
+				}
+				if logSize < bench.MinFoldLogSize || logSize > bench.MaxFoldLogSize {
+					return usagef("--log-size %d out of range %d…%d for fold", logSize, bench.MinFoldLogSize, bench.MaxFoldLogSize)
+				}
 			}
 			if logSize < 0 || logSize > bench.MaxLogSize {
 				return usagef("--log-size %d out of range 0…%d", logSize, bench.MaxLogSize)
@@ -88,7 +104,7 @@ median of --rounds interleaved rounds.
 			return bench.WriteTable(cmd.OutOrStdout(), title, res, markdown)
 		},
 	}
-	cmd.Flags().IntVar(&logSize, "log-size", 20, "log2 of the number of elements")
+	cmd.Flags().IntVar(&logSize, "log-size", 20, "log2 of the number of elements (fold: of the constraints, default 12)")
 	cmd.Flags().IntVar(&rounds, "rounds", 5, "interleaved rounds per implementation; the median is shown")
 	cmd.Flags().DurationVar(&minTime, "min-time", 50*time.Millisecond, "least time one round runs")
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a Markdown table (the form bench/RESULTS.md keeps)")

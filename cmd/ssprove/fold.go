@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,6 +18,7 @@ import (
 	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/fold/neo"
 	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/decomp"
 )
 
 // seedDomain prefixes the CCS digest the default commitment-key seed is
@@ -33,40 +36,88 @@ func newFold() *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var seed string
-	cmd.PersistentFlags().StringVar(&seed, "seed", "",
+	flags := &foldFlags{}
+	cmd.PersistentFlags().StringVar(&flags.seed, "seed", "",
 		"commitment-key seed, 64 hex digits (default: SHA-256 of \""+seedDomain+"\" and the CCS digest in hex)")
-	cmd.AddCommand(newFoldProve(&seed), newFoldVerify(&seed))
+	cmd.PersistentFlags().StringVar(&flags.preset, "preset", paramPresets[0].name,
+		"commitment preset, as info --params names them: "+presetNames())
+	cmd.AddCommand(newFoldProve(flags), newFoldVerify(flags))
 	return cmd
 }
 
-func newFoldProve(seed *string) *cobra.Command {
+// foldFlags are the flags prove and verify share: both must be given the
+// same, since they fix the commitment key and the parameters the proof is
+// checked under.
+type foldFlags struct {
+	seed   string
+	preset string
+}
+
+// params returns the preset --preset names, case aside, and its name as
+// info --params prints it. An unknown name is a usage error.
+func (f *foldFlags) params() (func(m int) ajtai.Params, string, error) {
+	for _, pr := range paramPresets {
+		if strings.EqualFold(pr.name, f.preset) {
+			return pr.params, pr.name, nil
+		}
+	}
+	return nil, "", usagef("unknown --preset %q (want one of %s)", f.preset, presetNames())
+}
+
+// presetNames lists the presets --preset accepts.
+func presetNames() string {
+	names := make([]string, len(paramPresets))
+	for i, pr := range paramPresets {
+		names[i] = pr.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// presetWithK returns the name of the preset of k digits per fold, which
+// tells the presets apart, or "" when none has k.
+func presetWithK(k int) string {
+	for _, pr := range paramPresets {
+		if pr.params(1).K == k {
+			return pr.name
+		}
+	}
+	return ""
+}
+
+func newFoldProve(flags *foldFlags) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "prove CHAIN.json -o PROOF",
 		Short: "Fold every step of an IVC chain and write the proof",
 		Long: `prove reads CHAIN.json, an IVC chain of R1CS steps with their witnesses as
 Nightstream exports it, checks every step and link, folds the steps one by one
-(Π_CCS, Π_RLC, Π_DEC with the Goldilocks preset: b = 2, k = 12, κ = 16) and
-writes to PROOF the stage-1 proof: each step's commitment and public input, the
-messages of every fold, and the opening of the final accumulator, which the
-verifier decides. The proof is linear in the number of steps, not succinct and
-not zero-knowledge.
+(Π_CCS, Π_RLC, Π_DEC) and writes to PROOF the stage-1 proof: each step's
+commitment and public input, the messages of every fold, and the opening of the
+final accumulator, which the verifier decides. The proof is linear in the
+number of steps, not succinct and not zero-knowledge.
 
-The commitment key is expanded from --seed, by default from a hash of the CCS
-digest; verify must use the same seed. Exit status 1 names the first
-unsatisfied step and constraint.`,
+--preset chooses the commitment parameters (ssprove info --params lists them):
+Goldilocks (b = 2, k = 12, κ = 16) by default, whose digits reach values below
+2^54 in magnitude; a chain with values anywhere in the field needs
+GoldilocksTernary (b = 3, k = 8). The commitment key is expanded from --seed,
+by default from a hash of the CCS digest. The proof does not name its preset or
+seed: they are the verifier's to choose, so verify must be given the same.
+Exit status 1 names the first unsatisfied step and constraint.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("prove needs -o PROOF")
+			}
+			preset, name, err := flags.params()
+			if err != nil {
+				return err
 			}
 			chain, err := readChainFile(args[0])
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			pp, err := foldSetup(ctx, chain, *seed)
+			pp, err := foldSetup(ctx, chain, flags.seed, preset)
 			if err != nil {
 				return err
 			}
@@ -80,6 +131,12 @@ unsatisfied step and constraint.`,
 			elapsed := time.Since(start)
 			bar.finish()
 			if err != nil {
+				// Only b = 2 leaves values out: 3^54 > q/2 embeds every one.
+				var re *decomp.RangeError
+				if errors.As(err, &re) {
+					return fmt.Errorf("%s: %w (values beyond %d digits in base %d need a preset with b = 3, such as --preset GoldilocksTernary)",
+						args[0], err, re.Digits, re.Base)
+				}
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			b, err := (&neo.OpenedChainProof{ChainProof: *proof, Opening: accW}).MarshalBinary()
@@ -89,8 +146,8 @@ unsatisfied step and constraint.`,
 			if err := os.WriteFile(out, b, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d steps proved in %s, proof %d bytes written to %s\n",
-				args[0], len(chain.Steps), elapsed.Round(time.Millisecond), len(b), out)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d steps proved in %s with preset %s, proof %d bytes written to %s\n",
+				args[0], len(chain.Steps), elapsed.Round(time.Millisecond), name, len(b), out)
 			return nil
 		},
 	}
@@ -98,7 +155,7 @@ unsatisfied step and constraint.`,
 	return cmd
 }
 
-func newFoldVerify(seed *string) *cobra.Command {
+func newFoldVerify(flags *foldFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify CHAIN.json PROOF",
 		Short: "Verify a proof of an IVC chain",
@@ -107,9 +164,18 @@ only the structures, the spec, y0 and the steps' public inputs: any witnesses in
 the file are dropped unread by the verifier. It checks the links, every fold in
 order, and decides the final accumulator with the opening the proof carries.
 
+--preset and --seed must be the ones the proof was made with; the verifier
+chooses them rather than reading them from the proof, since the parameters are
+part of what a valid proof vouches for. A proof of another preset is refused
+before any fold is checked, naming the preset its shape shows.
+
 Exit status 0 only when the proof verifies; 1 when it is rejected or malformed.`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			preset, name, err := flags.params()
+			if err != nil {
+				return err
+			}
 			chain, err := readChainFile(args[0])
 			if err != nil {
 				return err
@@ -125,8 +191,20 @@ Exit status 0 only when the proof verifies; 1 when it is rejected or malformed.`
 			if err := proof.UnmarshalBinary(data); err != nil {
 				return fmt.Errorf("%s: %w", args[1], err)
 			}
+			// The proof's parts per fold are its preset's k, which tells the
+			// presets apart. The check only names the mistake: under the
+			// wrong preset, verification would fail anyway, the transcript
+			// binding the parameters.
+			if k, want := len(proof.Folds[0].Parts), preset(1).K; k != want {
+				made := "no preset"
+				if p := presetWithK(k); p != "" {
+					made = "preset " + p
+				}
+				return fmt.Errorf("%s: rejected: a proof of %d parts per fold (%s), but --preset %s has k = %d: verify with the preset it was proved with",
+					args[1], k, made, name, want)
+			}
 			ctx := cmd.Context()
-			pp, err := foldSetup(ctx, chain, *seed)
+			pp, err := foldSetup(ctx, chain, flags.seed, preset)
 			if err != nil {
 				return err
 			}
@@ -180,10 +258,10 @@ func readProofFile(name string) ([]byte, error) {
 }
 
 // foldSetup returns the commitment key for the chain's witnesses: the
-// Goldilocks preset at the first step's m, expanded from the seed given in
-// hex, or by default from SHA-256(seedDomain ‖ the CCS digest in hex), so
-// that prover and verifier agree without exchanging anything.
-func foldSetup(ctx context.Context, chain *ccs.Chain, seedHex string) (*ajtai.PublicParams, error) {
+// preset at the first step's m, expanded from the seed given in hex, or by
+// default from SHA-256(seedDomain ‖ the CCS digest in hex), so that prover
+// and verifier agree without exchanging anything.
+func foldSetup(ctx context.Context, chain *ccs.Chain, seedHex string, preset func(m int) ajtai.Params) (*ajtai.PublicParams, error) {
 	s := chain.Steps[0].CCS
 	var seed []byte
 	if seedHex == "" {
@@ -195,7 +273,7 @@ func foldSetup(ctx context.Context, chain *ccs.Chain, seedHex string) (*ajtai.Pu
 			return nil, usagef("--seed wants %d hex digits", 2*ajtai.SeedSize)
 		}
 	}
-	return ajtai.Setup(ctx, ajtai.Goldilocks(s.NumVariables()), seed)
+	return ajtai.Setup(ctx, preset(s.NumVariables()), seed)
 }
 
 // progressBar is the per-fold progress bar of a long chain on a terminal,

@@ -167,6 +167,28 @@ func (p *Prover) Fold(ctx context.Context, acc Acc, accW AccWitness, mcs MCS, wi
 	return out, outW, proof, nil
 }
 
+// Commit makes the step instance of the assignment z and its witness: the
+// canonical digits of z in the key's base b (decomp.Embed, one int8 per
+// digit), their commitment, and x = z[:m_in]. It is what ProveChain does
+// with each step before folding it, for callers that fold steps of their
+// own with Fold. It does not check that z satisfies the CCS (Fold does); a
+// z of another length, or with a value that has no d digits in base b (b =
+// 2 holds values below 2^54 in magnitude), is an error wrapping ErrShape.
+func (p *Prover) Commit(ctx context.Context, z []goldilocks.Element) (MCS, MCSWitness, error) {
+	if len(z) != p.s.NumVariables() {
+		return MCS{}, MCSWitness{}, fmt.Errorf("neo: Commit: %w: assignment of %d values, want m = %d", ErrShape, len(z), p.s.NumVariables())
+	}
+	Z, err := stepWitness(z, p.pp.Params().Base)
+	if err != nil {
+		return MCS{}, MCSWitness{}, fmt.Errorf("neo: Commit: %w", err)
+	}
+	cs, err := p.pp.CommitDigits(ctx, [][]int8{Z})
+	if err != nil {
+		return MCS{}, MCSWitness{}, fmt.Errorf("neo: Commit: %w", err)
+	}
+	return MCS{C: cs[0], X: slices.Clone(z[:p.s.NumPublic()])}, MCSWitness{Z: Z}, nil
+}
+
 // Fold is (*Prover).Fold with a Prover of s under pp made for this call
 // alone; errors of NewProver are Fold's.
 func Fold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, accW AccWitness, mcs MCS, wit MCSWitness) (Acc, AccWitness, *FoldProof, error) {
@@ -425,7 +447,6 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 	}
 	cfg := newChainConfig(opts)
 	header := newHeader(p.pp, p.s, p.dm, chain)
-	b := p.pp.Params().Base
 	n := len(chain.Steps)
 	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
 	var acc Acc
@@ -435,18 +456,13 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 		if err := ctx.Err(); err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 		}
-		Z, err := stepWitness(step.Z, b)
-		if err != nil {
-			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
-		}
 		tm := cfg.stats.timer()
-		cs, err := p.pp.CommitDigits(ctx, [][]int8{Z})
+		mcs, wit, err := p.Commit(ctx, step.Z)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
 		tm.lap(commitTime)
-		mcs := MCS{C: cs[0], X: slices.Clone(step.Public)}
-		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, Z)
+		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, wit.Z)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}

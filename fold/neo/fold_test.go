@@ -916,3 +916,42 @@ func TestProverReuse(t *testing.T) {
 		t.Fatalf("nil CCS: got %v", err)
 	}
 }
+
+// TestProverCommit checks that Commit makes an instance CheckMCS accepts,
+// the one ProveChain commits to, and refuses assignments it cannot embed.
+func TestProverCommit(t *testing.T) {
+	ctx := context.Background()
+	chain := chainR1CS(t, rand.New(rand.NewPCG(17, 18)), 2, 5, 2)
+	pp := chainSetup(t, chain)
+	s := chain.Steps[0].CCS
+	p, err := NewProver(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, _, _, err := p.ProveChain(ctx, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, step := range chain.Steps {
+		mcs, wit, err := p.Commit(ctx, step.Z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckMCS(ctx, pp, s, mcs, wit); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if fmt.Sprint(mcs) != fmt.Sprint(proof.Steps[i]) {
+			t.Fatalf("step %d: Commit's instance differs from ProveChain's", i)
+		}
+	}
+	big := slices.Clone(chain.Steps[0].Z)
+	big[len(big)-1].SetUint64(1 << 60)
+	for name, z := range map[string][]goldilocks.Element{
+		"short":             chain.Steps[0].Z[1:],
+		"beyond 2^54 (b=2)": big,
+	} {
+		if _, _, err := p.Commit(ctx, z); !errors.Is(err, ErrShape) {
+			t.Errorf("%s: err = %v, want ErrShape", name, err)
+		}
+	}
+}
