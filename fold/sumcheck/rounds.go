@@ -144,7 +144,7 @@ func checkRounds(rounds [][]K, numVars, d int) error {
 	}
 	for i, s := range rounds {
 		if len(s) != d {
-			return fmt.Errorf("round %d has %d evaluations, want %d for degree %d: %w", i, len(s), d, d, ErrReject)
+			return fmt.Errorf("round %d has %d evaluations, want %d for degree %d (every s(t) but s(1), which the claim implies): %w", i, len(s), d, d, ErrReject)
 		}
 	}
 	return nil
