@@ -42,6 +42,7 @@ const encodingVersion = 1
 const (
 	kindFolds  = 0 // a ChainProof
 	kindOpened = 1 // an OpenedChainProof: the folds, then the final opening
+	kindTree   = 2 // a TreeProof: the steps and folds of a tree's nodes
 )
 
 // The encoding of a ChainProof (fold/NEO.md §5.4), every integer
@@ -50,7 +51,7 @@ const (
 // coefficients:
 //
 //	version      1 byte (1)
-//	kind         1 byte: 0 a ChainProof, 1 an OpenedChainProof
+//	kind         1 byte: 0 a ChainProof, 1 an OpenedChainProof, 2 a TreeProof
 //	steps        4 bytes s, 1 ≤ s ≤ MaxSteps
 //	kappa        4 bytes κ, ring elements per commitment, 1 … 256
 //	public       4 bytes m_in, public inputs per step, ≤ 2^20
@@ -60,7 +61,8 @@ const (
 //	digitRounds  4 bytes, Π_CCS phase-1 rounds, 1 … sumcheck.MaxRounds
 //	digitEvals   4 bytes, evaluations per phase-1 round, ≤ sumcheck.MaxDegree
 //	per step     the MCS: C (κ ring elements), X (m_in field elements)
-//	per fold     K_in (1 byte, 1 ≤ K_in ≤ k+1: the instances Π_CCS folds),
+//	per fold     K_in (1 byte, 1 ≤ K_in ≤ k+1 in a chain, ≤ 2k+1 in a tree,
+//	             whose merges fold two accumulators: the instances Π_CCS folds),
 //	             the phase-1 rounds (digitRounds × digitEvals elements of K),
 //	             4 bytes L ≤ MaxEncodedSize and L bytes: the phase-2
 //	             sumcheck.Proof in its own encoding,
@@ -68,6 +70,9 @@ const (
 //	             the point R of the parts (ℓ_n elements of K),
 //	             per part: C (κ ring elements), X (d·m_in digits, one
 //	             two's-complement byte each), Y ((t+1) × d elements of K)
+//
+// A TreeProof holds its nodes' steps and folds in the order of its shape's
+// nodes; the shape is the verifier's, as the chain is (VerifyTree).
 //
 // An OpenedChainProof continues with the opening of the final accumulator:
 //
@@ -85,6 +90,17 @@ const (
 // header is the shape every step and fold of an encoded proof has.
 type header struct {
 	steps, kappa, public, ell, mats, parts, digitRounds, digitEvals int
+	// tree is not encoded but follows from the kind: a tree's merges fold
+	// up to 2k+1 instances.
+	tree bool
+}
+
+// maxInstances returns the most instances one fold of the proof folds.
+func (h header) maxInstances() int {
+	if h.tree {
+		return 2*h.parts + 1
+	}
+	return h.parts + 1
 }
 
 // headerBytes is the size of version, kind and the header fields.
@@ -148,7 +164,7 @@ func (h header) minStepBytes() int {
 // It fails, wrapping ErrEncoding and returning b as it was, when p is not
 // within the bounds of the encoding or its steps and folds differ in shape.
 func (p *ChainProof) AppendBinary(b []byte) ([]byte, error) {
-	out, err := appendChain(b, p, nil)
+	out, err := appendChain(b, p, nil, kindFolds)
 	if err != nil {
 		return b, err
 	}
@@ -200,7 +216,7 @@ func (p *OpenedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams, c
 // AppendBinary appends the encoding of p to b, as ChainProof.AppendBinary
 // does, the opening included.
 func (p *OpenedChainProof) AppendBinary(b []byte) ([]byte, error) {
-	out, err := appendChain(b, &p.ChainProof, &p.Opening)
+	out, err := appendChain(b, &p.ChainProof, &p.Opening, kindOpened)
 	if err != nil {
 		return b, err
 	}
@@ -223,17 +239,42 @@ func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// appendChain appends the encoding of p, and of the opening when it is not
-// nil.
-func appendChain(b []byte, p *ChainProof, opening *AccWitness) ([]byte, error) {
+// AppendBinary appends the encoding of p to b (encoding.BinaryAppender),
+// under the rules of ChainProof.AppendBinary, its folds of up to 2k+1
+// instances: a tree's merges fold two accumulators and a step.
+func (p *TreeProof) AppendBinary(b []byte) ([]byte, error) {
+	out, err := appendChain(b, (*ChainProof)(p), nil, kindTree)
+	if err != nil {
+		return b, err
+	}
+	return out, nil
+}
+
+// MarshalBinary returns the encoding of p (encoding.BinaryMarshaler).
+func (p *TreeProof) MarshalBinary() ([]byte, error) {
+	return p.AppendBinary(nil)
+}
+
+// UnmarshalBinary sets p to the proof data encodes, under the rules of
+// ChainProof.UnmarshalBinary. The shape is not in the encoding: VerifyTree
+// takes it from the verifier.
+func (p *TreeProof) UnmarshalBinary(data []byte) error {
+	q, _, err := decodeChain(data, kindTree)
+	if err != nil {
+		return err
+	}
+	*p = TreeProof(*q)
+	return nil
+}
+
+// appendChain appends the encoding of p as kind, and of the opening when
+// it is not nil (kindOpened).
+func appendChain(b []byte, p *ChainProof, opening *AccWitness, kind byte) ([]byte, error) {
 	h, err := shapeOf(p)
 	if err != nil {
 		return nil, fmt.Errorf("neo: encode: %s: %w", err, ErrEncoding)
 	}
-	kind := byte(kindFolds)
-	if opening != nil {
-		kind = kindOpened
-	}
+	h.tree = kind == kindTree
 	start := len(b)
 	b = append(b, encodingVersion, kind)
 	for _, v := range []int{h.steps, h.kappa, h.public, h.ell, h.mats, h.parts, h.digitRounds, h.digitEvals} {
@@ -283,8 +324,8 @@ func appendFold(b []byte, h header, f *FoldProof) ([]byte, error) {
 		return nil, errors.New("incomplete")
 	}
 	kin := len(f.CCS.Y)
-	if kin < 1 || kin > h.parts+1 {
-		return nil, fmt.Errorf("y' for %d instances, want 1 … k+1 = %d", kin, h.parts+1)
+	if kin < 1 || kin > h.maxInstances() {
+		return nil, fmt.Errorf("y' for %d instances, want 1 … %d", kin, h.maxInstances())
 	}
 	if len(f.CCS.Rounds) != h.digitRounds {
 		return nil, fmt.Errorf("%d phase-1 rounds, want %d", len(f.CCS.Rounds), h.digitRounds)
@@ -382,6 +423,7 @@ func decodeChain(data []byte, kind byte) (*ChainProof, AccWitness, error) {
 		return nil, AccWitness{}, fmt.Errorf("neo: decode: kind %d, want %d: %w", k, kind, ErrEncoding)
 	}
 	h := &d.h
+	h.tree = kind == kindTree
 	for _, f := range []*int{&h.steps, &h.kappa, &h.public, &h.ell, &h.mats, &h.parts, &h.digitRounds, &h.digitEvals} {
 		*f = int(min(d.Uint32(), 1<<31-1))
 	}
@@ -434,8 +476,8 @@ func decodeChain(data []byte, kind byte) (*ChainProof, AccWitness, error) {
 func (d *decoder) fold() (*FoldProof, error) {
 	h := d.h
 	kin := int(d.Byte())
-	if d.Err() == nil && (kin < 1 || kin > h.parts+1) {
-		return nil, fmt.Errorf("y' for %d instances, want 1 … k+1 = %d: %w", kin, h.parts+1, ErrEncoding)
+	if d.Err() == nil && (kin < 1 || kin > h.maxInstances()) {
+		return nil, fmt.Errorf("y' for %d instances, want 1 … %d: %w", kin, h.maxInstances(), ErrEncoding)
 	}
 	if d.Err() != nil {
 		return nil, d.Err()

@@ -395,5 +395,67 @@ func FuzzUnmarshal(f *testing.F) {
 		} else if !errors.Is(err, ErrEncoding) {
 			t.Fatalf("error %v does not wrap ErrEncoding", err)
 		}
+		var tp TreeProof
+		if err := tp.UnmarshalBinary(data); err == nil {
+			if again := mustMarshal(t, &tp); !bytes.Equal(again, data) {
+				t.Fatal("a tree proof re-encodes differently")
+			}
+		} else if !errors.Is(err, ErrEncoding) {
+			t.Fatalf("error %v does not wrap ErrEncoding", err)
+		}
 	})
+}
+
+// TestTreeEncoding round-trips a real tree proof with merges (folds of
+// 2k+1 instances), checks that the decoded proof verifies, that the kinds
+// do not mix, and that flipped bits are refused by the decoder or rejected
+// by VerifyTree with the decider.
+func TestTreeEncoding(t *testing.T) {
+	ctx := context.Background()
+	s, pp, mcs, wit := mergeSetup(t, ajtai.GoldilocksMerge)
+	shape := randomTree(rand.New(rand.NewPCG(71, 72)), 3)
+	steps := make([]MCS, len(shape))
+	wits := make([]MCSWitness, len(shape))
+	for i := range steps {
+		steps[i], wits[i] = mcs, wit
+	}
+	proof, _, accW, err := ProveTree(ctx, pp, s, shape, steps, wits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decide := func(a Acc) error { return Decide(ctx, pp, s, a, accW) }
+	enc := mustMarshal(t, proof)
+	var got TreeProof
+	if err := got.UnmarshalBinary(enc); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustMarshal(t, &got), enc) {
+		t.Fatal("a tree proof re-encodes differently")
+	}
+	if _, err := VerifyTree(pp, s, shape, &got, decide); err != nil {
+		t.Fatalf("decoded proof rejected: %v", err)
+	}
+	if err := new(ChainProof).UnmarshalBinary(enc); !errors.Is(err, ErrEncoding) {
+		t.Errorf("a tree proof decoded as a chain proof: %v", err)
+	}
+	if _, err := (*ChainProof)(proof).MarshalBinary(); !errors.Is(err, ErrEncoding) {
+		t.Errorf("merges of 2k+1 instances encoded as a chain: %v", err)
+	}
+	rng := rand.New(rand.NewPCG(73, 74))
+	flips := 200
+	if testing.Short() {
+		flips = 40
+	}
+	for range flips {
+		at, bit := rng.IntN(len(enc)), byte(1)<<rng.IntN(8)
+		b := clone(enc)
+		b[at] ^= bit
+		var q TreeProof
+		if err := q.UnmarshalBinary(b); err != nil {
+			continue
+		}
+		if _, err := VerifyTree(pp, s, shape, &q, decide); err == nil {
+			t.Fatalf("bit %#x of byte %d flipped: the tree proof still verifies", bit, at)
+		}
+	}
 }
