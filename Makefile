@@ -6,7 +6,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/ssprove
 PKGS := ./...
 
-.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean examples
+.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean examples icicle
 
 all: build
 
@@ -44,6 +44,7 @@ purego:
 lint:
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags purego $(PKGS)
+	CGO_ENABLED=1 $(GO) vet -tags icicle $(PKGS)
 	GOARCH=arm64 $(GO) vet $(PKGS)
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
@@ -89,6 +90,13 @@ examples:
 	  clang $(EXAMPLE_CFLAGS) -DASSET_NAME="\"$${a%%:*}\"" -o $${a#*:}/$${a%%:*}.wasm token.c || exit 1; \
 	  chmod 644 $${a#*:}/$${a%%:*}.wasm; \
 	done
+
+# ICICLE's CPU libraries for Goldilocks, built with cmake from the ICICLE Go
+# module's C++ sources into build/icicle/lib, and bin/ssprove-icicle (-tags
+# icicle, cgo) linked against them. ICICLE_TASKFLOW_DIR names a local copy of
+# Taskflow v3.8.0 for machines without network (README.md, "ICICLE").
+icicle:
+	GO=$(GO) scripts/icicle.sh
 
 clean:
 	rm -rf bin bench/out
