@@ -81,7 +81,7 @@ func TestResolveAutoPicksFirstAvailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range All() {
-		if Available(b) == nil {
+		if Available(b) == nil && !OnlyOnRequest(b) {
 			if got != b {
 				t.Fatalf("auto resolved to %s, but %s is available and ranked faster", got, b)
 			}
@@ -90,6 +90,61 @@ func TestResolveAutoPicksFirstAvailable(t *testing.T) {
 	}
 	if !strings.Contains(Explain(), "auto picks "+got.String()) {
 		t.Errorf("Explain() = %q does not name %s", Explain(), got)
+	}
+}
+
+// TestAutoNeverPicksICICLE runs auto's choice against made-up availability:
+// ICICLE's CPU device must be passed over whatever else is missing, and
+// every other backend taken in All's order.
+func TestAutoNeverPicksICICLE(t *testing.T) {
+	only := func(set ...Backend) func(Backend) error {
+		return func(b Backend) error {
+			for _, s := range set {
+				if b == s {
+					return nil
+				}
+			}
+			return ErrUnavailable
+		}
+	}
+	tests := []struct {
+		avail []Backend
+		want  Backend
+	}{
+		{[]Backend{CUDA, ICICLE, AVX512, AVX2, Go}, CUDA},
+		{[]Backend{ICICLE, AVX512, AVX2, Go}, AVX512},
+		{[]Backend{ICICLE, AVX2, Go}, AVX2},
+		{[]Backend{ICICLE, NEON, Go}, NEON},
+		{[]Backend{ICICLE, Go}, Go},
+		{[]Backend{ICICLE}, Go},
+	}
+	for _, tt := range tests {
+		if got := pickAuto(only(tt.avail...)); got != tt.want {
+			t.Errorf("available %v: auto picks %s, want %s", tt.avail, got, tt.want)
+		}
+	}
+	if !strings.Contains(Explain(), "icicle only when named") {
+		t.Errorf("Explain() = %q does not say icicle runs only when named", Explain())
+	}
+}
+
+func TestHost(t *testing.T) {
+	cpu, err := Resolve(Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cpu == CUDA {
+		t.Skip("CUDA is available here, so auto's choice is not a CPU backend to compare Host with")
+	}
+	for _, b := range []Backend{ICICLE, CUDA} {
+		if got := Host(b); got != cpu {
+			t.Errorf("Host(%s) = %s, want the fastest CPU backend %s", b, got, cpu)
+		}
+	}
+	for _, b := range []Backend{Go, AVX2, AVX512, NEON} {
+		if got := Host(b); got != b {
+			t.Errorf("Host(%s) = %s, want itself", b, got)
+		}
 	}
 }
 

@@ -48,7 +48,8 @@ func (b Backend) String() string {
 	return fmt.Sprintf("backend(%d)", uint8(b))
 }
 
-// All returns every concrete backend, fastest first: the order auto tries them in.
+// All returns every concrete backend, fastest first: the order auto tries
+// them in, passing over those it takes only on request (OnlyOnRequest).
 func All() []Backend {
 	return []Backend{CUDA, ICICLE, AVX512, AVX2, NEON, Go}
 }

@@ -99,26 +99,65 @@ func Resolve(b Backend) (Backend, error) {
 		}
 		return b, nil
 	}
+	return pickAuto(Available), nil
+}
+
+// OnlyOnRequest reports whether auto passes b over even when it is
+// available: ICICLE's CPU device is slower than the assembly backends and
+// has no K, commitment or Poseidon2 kernels, so it runs only when named.
+func OnlyOnRequest(b Backend) bool { return b == ICICLE }
+
+// pickAuto returns the first backend of All that auto may pick and avail
+// accepts.
+func pickAuto(avail func(Backend) error) Backend {
 	for _, c := range All() {
-		if Available(c) == nil {
-			return c, nil
+		if !OnlyOnRequest(c) && avail(c) == nil {
+			return c
 		}
 	}
-	return Go, nil
+	return Go
+}
+
+// Host returns the backend whose CPU loops run what b has no kernels for:
+// b itself for the CPU backends, and for ICICLE and CUDA, which offload only
+// some kernels, the fastest CPU backend available here.
+func Host(b Backend) Backend {
+	if b != ICICLE && b != CUDA {
+		return b
+	}
+	for _, c := range All() {
+		if c != ICICLE && c != CUDA && Available(c) == nil {
+			return c
+		}
+	}
+	return Go
 }
 
 // Explain says in one line what auto picks and which faster backends it
 // passed over; Available tells why each of those cannot run.
 func Explain() string {
-	var skipped []string
+	var skipped, onRequest []string
 	for _, c := range All() {
-		if Available(c) == nil {
-			if len(skipped) == 0 {
-				return fmt.Sprintf("auto picks %s, the fastest backend ssprove has", c)
-			}
-			return fmt.Sprintf("auto picks %s, the fastest available here (not available: %s)", c, strings.Join(skipped, ", "))
+		if OnlyOnRequest(c) {
+			onRequest = append(onRequest, c.String())
 		}
-		skipped = append(skipped, c.String())
+	}
+	for _, c := range All() {
+		if OnlyOnRequest(c) {
+			continue
+		}
+		if Available(c) != nil {
+			skipped = append(skipped, c.String())
+			continue
+		}
+		s := fmt.Sprintf("auto picks %s, the fastest backend ssprove has", c)
+		if len(skipped) > 0 {
+			s = fmt.Sprintf("auto picks %s, the fastest available here (not available: %s)", c, strings.Join(skipped, ", "))
+		}
+		if len(onRequest) > 0 {
+			s += fmt.Sprintf("; %s only when named", strings.Join(onRequest, ", "))
+		}
+		return s
 	}
 	return "auto picks go"
 }

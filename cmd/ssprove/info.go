@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/kernels/icicle"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/challenge"
 	"github.com/ssprove/ssprove/lattice/ring"
@@ -51,6 +52,7 @@ With --params it shows instead the folding parameter presets and the security ea
 				}
 				fmt.Fprintf(w, "  %s\t%s\n", b, status)
 			}
+			printICICLE(w)
 			fmt.Fprintf(w, "auto\t%s\n", accel.Explain())
 			sel, err := accel.Selected()
 			if err != nil {
@@ -63,6 +65,24 @@ With --params it shows instead the folding parameter presets and the security ea
 	cmd.Flags().BoolVar(&params, "params", false,
 		"show the folding parameter presets, their norm guards and security estimates")
 	return cmd
+}
+
+// printICICLE lists the ICICLE devices this process can use and why each
+// other one is missing, or how to get a build with ICICLE.
+func printICICLE(w io.Writer) {
+	ds, err := icicle.Devices()
+	if err != nil {
+		fmt.Fprintf(w, "ICICLE\t%v\n", err)
+		return
+	}
+	fmt.Fprintln(w, "ICICLE\t")
+	for _, d := range ds {
+		status := fmt.Sprintf("available (%d)", d.Count)
+		if d.Err != nil {
+			status = "unavailable: " + d.Err.Error()
+		}
+		fmt.Fprintf(w, "  %s\t%s\n", d.Type, status)
+	}
 }
 
 func featureList(f accel.Features) string {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/ssprove/ssprove/kernels/icicle"
 )
 
 // TestInfoParams checks that info --params names every preset with the
@@ -74,5 +76,36 @@ func TestInfoWithoutParams(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "Goldilocks") {
 		t.Errorf("info without --params printed parameters:\n%s", out.String())
+	}
+}
+
+// TestInfoICICLE checks that info lists ICICLE's devices with a reason for
+// each missing one, or, in a build without the icicle tag, says how to get one.
+func TestInfoICICLE(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"info"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "\nICICLE ") {
+		t.Fatalf("info lists no ICICLE devices:\n%s", s)
+	}
+	if !icicle.Built {
+		if !strings.Contains(s, "make icicle") {
+			t.Errorf("info in a build without ICICLE does not say how to build it:\n%s", s)
+		}
+		return
+	}
+	for _, dev := range []string{"CPU", "CUDA"} {
+		found := false
+		for line := range strings.Lines(s) {
+			f := strings.Fields(line)
+			if len(f) >= 2 && f[0] == dev && (strings.HasPrefix(f[1], "available") || strings.HasPrefix(f[1], "unavailable:") && len(f) > 2) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("info has no line for ICICLE's %s device saying available or why not:\n%s", dev, s)
+		}
 	}
 }

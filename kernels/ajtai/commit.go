@@ -117,7 +117,7 @@ func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) error
 	if err != nil {
 		return err
 	}
-	k := gl64.CommitKernels(b)
+	k := gl64.CommitKernels(accel.Host(b))
 	if k == nil {
 		return fmt.Errorf("backend %s has no commitment kernels in this build", b)
 	}

@@ -9,9 +9,10 @@
 // Vectors are []K with K = gnark-crypto's extensions.E2, whose values these
 // functions reproduce exactly. Each call runs on the backend accel.Selected
 // returns: AVX-512 and AVX2 have assembly for every loop; NEON runs the
-// portable loops by design (no NEON assembly for K yet), and a backend with
-// no K loops in this build (CUDA, ICICLE) is an error naming it, never a
-// silent fallback.
+// portable loops by design (no NEON assembly for K yet). ICICLE and CUDA,
+// which offload NTTs and field vectors, have no K loops: with them selected
+// these run on the fastest CPU backend here (accel.Host), as the rest of the
+// prover does.
 //
 // Every function checks the lengths of its vectors and returns an error
 // wrapping ErrLength otherwise; nil and empty vectors are valid. Unlike

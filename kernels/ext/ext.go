@@ -166,7 +166,7 @@ func vectors(op string) (*gl64.ExtVector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ext: %s: %w", op, err)
 	}
-	v := gl64.ExtVectors(b)
+	v := gl64.ExtVectors(accel.Host(b))
 	if v == nil {
 		return nil, fmt.Errorf("ext: %s: %w: backend %s has no K kernels in this build",
 			op, accel.ErrUnavailable, b)

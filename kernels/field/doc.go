@@ -6,6 +6,10 @@
 // functions reproduce exactly. Each call runs on the backend accel.Selected
 // returns (portable Go, AVX-512, AVX2 or NEON); a selected backend that has no
 // vector loops in this build is an error naming it, never a silent fallback.
+// With icicle selected (-tags icicle), Add, Sub, Mul, Sum and InnerProduct run
+// through kernels/icicle on ICICLE's CPU device; ScalarMul, MulAdd and
+// BatchInverse, which ICICLE v3.9's Go wrappers do not offer for fields, run on
+// the loops of the fastest CPU backend here (accel.Host).
 //
 // Every function checks that its vectors have equal lengths and returns an
 // error wrapping ErrLength otherwise; nil and empty vectors are valid. The

@@ -19,6 +19,9 @@ func Add(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := viaICICLE("Add", res, a, b); ok {
+		return err
+	}
 	chunked(len(res), func(lo, hi int) { v.Add(res[lo:hi], a[lo:hi], b[lo:hi]) })
 	return nil
 }
@@ -29,6 +32,9 @@ func Sub(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := viaICICLE("Sub", res, a, b); ok {
+		return err
+	}
 	chunked(len(res), func(lo, hi int) { v.Sub(res[lo:hi], a[lo:hi], b[lo:hi]) })
 	return nil
 }
@@ -37,6 +43,9 @@ func Sub(res, a, b []goldilocks.Element) error {
 func Mul(res, a, b []goldilocks.Element) error {
 	v, err := prepare("Mul", res, a, b)
 	if err != nil {
+		return err
+	}
+	if ok, err := viaICICLE("Mul", res, a, b); ok {
 		return err
 	}
 	chunked(len(res), func(lo, hi int) { v.Mul(res[lo:hi], a[lo:hi], b[lo:hi]) })
@@ -74,6 +83,9 @@ func InnerProduct(a, b []goldilocks.Element) (goldilocks.Element, error) {
 	if err := sameLength("InnerProduct", "a", len(a), "b", len(b)); err != nil {
 		return goldilocks.Element{}, err
 	}
+	if ok, r, err := reduceViaICICLE("InnerProduct", a, b); ok {
+		return r, err
+	}
 	v, err := vectors("InnerProduct")
 	if err != nil {
 		return goldilocks.Element{}, err
@@ -83,6 +95,9 @@ func InnerProduct(a, b []goldilocks.Element) (goldilocks.Element, error) {
 
 // Sum returns Σ a[i], zero for an empty vector.
 func Sum(a []goldilocks.Element) (goldilocks.Element, error) {
+	if ok, r, err := reduceViaICICLE("Sum", a, nil); ok {
+		return r, err
+	}
 	v, err := vectors("Sum")
 	if err != nil {
 		return goldilocks.Element{}, err
@@ -90,13 +105,14 @@ func Sum(a []goldilocks.Element) (goldilocks.Element, error) {
 	return reduced(v, len(a), func(lo, hi int) goldilocks.Element { return v.Sum(a[lo:hi]) }), nil
 }
 
-// vectors returns the loops of the selected backend.
+// vectors returns the loops of the selected backend; for ICICLE, which has
+// kernels for only some operations, those of the fastest CPU backend.
 func vectors(op string) (*gl64.Vector, error) {
 	b, err := accel.Selected()
 	if err != nil {
 		return nil, fmt.Errorf("field: %s: %w", op, err)
 	}
-	return vectorsOf(b, op)
+	return vectorsOf(accel.Host(b), op)
 }
 
 // vectorsOf returns the loops of backend b, or an error naming it when this

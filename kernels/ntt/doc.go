@@ -15,4 +15,8 @@
 // error, never a silent fallback. Large transforms are split four-step into
 // column and row transforms of about √n points, each done on blocks of 8
 // columns that stay in cache, and spread over goroutines.
+//
+// In a build with -tags icicle, when accel selects icicle, every transform
+// runs through kernels/icicle on ICICLE's CPU device instead, with the same
+// results.
 package ntt

@@ -26,6 +26,21 @@ const (
 	parallelMin = 1 << 12
 )
 
+// icicleOp names a transform for viaICICLE, which runs it through ICICLE
+// when that is the selected backend.
+type icicleOp uint8
+
+const (
+	opForward icicleOp = iota
+	opInverse
+	opForwardDIF
+	opInverseDIT
+	opForwardCoset
+	opInverseCoset
+	opForwardBatch
+	opInverseBatch
+)
+
 // order is the order of a vector's indices.
 type order bool
 
@@ -37,24 +52,24 @@ const (
 // Forward replaces v by its evaluations on the domain, natural order in and
 // out: v[i] ← Σ_j v[j]·ω^(ij).
 func (d *Domain) Forward(v []E) error {
-	return d.transform(v, &d.fwd, natural, natural, goldilocks.One())
+	return d.transform(opForward, v, &d.fwd, natural, natural, goldilocks.One())
 }
 
 // Inverse is the inverse of Forward (including the factor 1/n), natural order
 // in and out.
 func (d *Domain) Inverse(v []E) error {
-	return d.transform(v, &d.inv, natural, natural, d.nInv)
+	return d.transform(opInverse, v, &d.inv, natural, natural, d.nInv)
 }
 
 // ForwardDIF is Forward with the output in bit-reversed order, as gnark-crypto's
 // FFT with fft.DIF.
 func (d *Domain) ForwardDIF(v []E) error {
-	return d.transform(v, &d.fwd, natural, reversed, goldilocks.One())
+	return d.transform(opForwardDIF, v, &d.fwd, natural, reversed, goldilocks.One())
 }
 
 // InverseDIT is the inverse of ForwardDIF: bit-reversed order in, natural out.
 func (d *Domain) InverseDIT(v []E) error {
-	return d.transform(v, &d.inv, reversed, natural, d.nInv)
+	return d.transform(opInverseDIT, v, &d.inv, reversed, natural, d.nInv)
 }
 
 // ForwardCoset replaces v, the coefficients of a polynomial p, by the
@@ -63,12 +78,15 @@ func (d *Domain) ForwardCoset(v []E, shift E) error {
 	if err := d.checkCoset(v, shift); err != nil {
 		return err
 	}
+	if ok, err := d.viaICICLE(opForwardCoset, v, shift); ok {
+		return err
+	}
 	k, err := kernels()
 	if err != nil {
 		return err
 	}
 	d.scaleGeometric(k, v, shift)
-	return d.transform(v, &d.fwd, natural, natural, goldilocks.One())
+	return d.transform(opForward, v, &d.fwd, natural, natural, goldilocks.One())
 }
 
 // InverseCoset is the inverse of ForwardCoset with the same shift.
@@ -76,7 +94,10 @@ func (d *Domain) InverseCoset(v []E, shift E) error {
 	if err := d.checkCoset(v, shift); err != nil {
 		return err
 	}
-	if err := d.transform(v, &d.inv, natural, natural, d.nInv); err != nil {
+	if ok, err := d.viaICICLE(opInverseCoset, v, shift); ok {
+		return err
+	}
+	if err := d.transform(opInverse, v, &d.inv, natural, natural, d.nInv); err != nil {
 		return err
 	}
 	k, err := kernels()
@@ -92,13 +113,13 @@ func (d *Domain) InverseCoset(v []E, shift E) error {
 // ForwardBatch applies Forward to each of the len(v)/n vectors of n
 // consecutive elements in v. An empty v is a no-op.
 func (d *Domain) ForwardBatch(v []E) error {
-	return d.batch(v, &d.fwd, goldilocks.One())
+	return d.batch(opForwardBatch, v, &d.fwd, goldilocks.One())
 }
 
 // InverseBatch applies Inverse to each of the len(v)/n vectors of n
 // consecutive elements in v. An empty v is a no-op.
 func (d *Domain) InverseBatch(v []E) error {
-	return d.batch(v, &d.inv, d.nInv)
+	return d.batch(opInverseBatch, v, &d.inv, d.nInv)
 }
 
 func (d *Domain) checkCoset(v []E, shift E) error {
@@ -112,9 +133,12 @@ func (d *Domain) checkCoset(v []E, shift E) error {
 }
 
 // transform checks v, picks the kernels and runs one transform in the given
-// orders, multiplying the result by scale.
-func (d *Domain) transform(v []E, t *tables, in, out order, scale E) error {
+// orders, multiplying the result by scale; op names it for ICICLE.
+func (d *Domain) transform(op icicleOp, v []E, t *tables, in, out order, scale E) error {
 	if err := d.checkLen(v); err != nil {
+		return err
+	}
+	if ok, err := d.viaICICLE(op, v, E{}); ok {
 		return err
 	}
 	k, err := kernels()
@@ -133,8 +157,11 @@ func (d *Domain) run(k *gl64.NTT, v []E, t *tables, in, out order, scale E) {
 	d.fourStep(k, v, t, in, out, scale)
 }
 
-func (d *Domain) batch(v []E, t *tables, scale E) error {
+func (d *Domain) batch(op icicleOp, v []E, t *tables, scale E) error {
 	if err := d.checkBatch(v); err != nil {
+		return err
+	}
+	if ok, err := d.viaICICLE(op, v, E{}); ok {
 		return err
 	}
 	k, err := kernels()

@@ -1,0 +1,7 @@
+//go:build !icicle
+
+package ntt
+
+// viaICICLE reports false: without the icicle build tag ICICLE is never the
+// selected backend.
+func (d *Domain) viaICICLE(icicleOp, []E, E) (bool, error) { return false, nil }
