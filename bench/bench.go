@@ -42,6 +42,11 @@ func (r Result) PerSecond() float64 {
 // MaxLogSize bounds LogSize: 2^28 elements are 2 GiB per vector.
 const MaxLogSize = 28
 
+// withDefaults fills in what c leaves out. Left to it, the backends are
+// every available one that runs the family's kernels itself: an offloading
+// backend (ICICLE) runs the kernels it lacks on a CPU backend, which a row
+// of its own would only repeat under another name, so families that it
+// offloads (ntt, field) add it with withOffload.
 func (c Config) withDefaults() (Config, error) {
 	if c.LogSize < 0 || c.LogSize > MaxLogSize {
 		return c, fmt.Errorf("bench: log size %d out of range 0…%d", c.LogSize, MaxLogSize)
@@ -54,7 +59,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if len(c.Backends) == 0 {
 		for _, b := range accel.All() {
-			if accel.Available(b) == nil {
+			if accel.Host(b) == b && accel.Available(b) == nil {
 				c.Backends = append(c.Backends, b)
 			}
 		}
@@ -65,6 +70,23 @@ func (c Config) withDefaults() (Config, error) {
 		}
 		if err := accel.Available(b); err != nil {
 			return c, err
+		}
+	}
+	return c, nil
+}
+
+// withOffload is withDefaults for a family whose kernels the offloading
+// backends run themselves: when c names no backends, those available are
+// timed too.
+func (c Config) withOffload() (Config, error) {
+	named := len(c.Backends) > 0
+	c, err := c.withDefaults()
+	if err != nil || named {
+		return c, err
+	}
+	for _, b := range accel.All() {
+		if accel.Host(b) != b && accel.Available(b) == nil {
+			c.Backends = append(c.Backends, b)
 		}
 	}
 	return c, nil

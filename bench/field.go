@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
+	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/kernels/field"
 )
 
@@ -14,7 +15,7 @@ import (
 // against Vector.ScalarMul followed by Vector.Add (gnark-crypto has no fused
 // form), InnerProduct against Vector.InnerProduct.
 func Field(ctx context.Context, c Config) ([]Result, error) {
-	c, err := c.withDefaults()
+	c, err := c.withOffload()
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +40,9 @@ func Field(ctx context.Context, c Config) ([]Result, error) {
 		return nil
 	}})
 	for _, bk := range c.Backends {
+		if accel.Host(bk) != bk {
+			continue // MulAdd is not offloaded: its row would be the host's
+		}
 		cands = append(cands, candidate{impl: bk.String(), op: axpy, elements: n, backend: bk, run: func() error { return field.MulAdd(y, s, b) }})
 	}
 	cands = append(cands, candidate{impl: "gnark-crypto", op: inner, ref: true, elements: n, run: func() error {

@@ -19,7 +19,7 @@ const BatchSize = 64
 // 2^LogSize elements' worth of 64-point transforms in one ForwardBatch against
 // gnark-crypto transforming them one by one.
 func NTT(ctx context.Context, c Config) ([]Result, error) {
-	c, err := c.withDefaults()
+	c, err := c.withOffload()
 	if err != nil {
 		return nil, err
 	}
