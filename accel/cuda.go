@@ -1,9 +1,15 @@
 package accel
 
-import "errors"
+import "fmt"
 
-// cudaStatus reports whether ssprove's CUDA library is loaded and sees a
-// device. It is the hook the run-time loader of kernels/cuda (make cuda) fills.
+// cudaStatus reports whether --accel=cuda can run: on ssprove's own CUDA
+// library, which this binary has no loader for yet (make cuda, a later
+// issue), or else on ICICLE's CUDA device when this is an icicle build and
+// ICICLE's CUDA backend loads and sees a GPU.
 func cudaStatus() error {
-	return errors.New("not built: this binary has no loader for ssprove's CUDA library yet")
+	err := icicleCUDAStatus()
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("ssprove's CUDA library: not built yet (this binary has no loader for it); ICICLE's CUDA device: %v", err)
 }

@@ -3,7 +3,7 @@
 package accel
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/ssprove/ssprove/kernels/icicle"
 )
@@ -11,15 +11,36 @@ import (
 // icicleStatus reports whether ICICLE's CPU device, the one --accel=icicle
 // runs on, can be used: it is built into the ICICLE libraries this binary
 // is linked against, so it fails only when they were built without it.
-func icicleStatus() error {
+func icicleStatus() error { return icicleDevice(icicle.CPU) }
+
+// icicleCUDAStatus reports whether ICICLE's CUDA device can serve
+// --accel=cuda: its backend loads from icicle.BackendDir and sees a GPU.
+func icicleCUDAStatus() error { return icicleDevice(icicle.CUDA) }
+
+// icicleDevice returns nil when ICICLE lists t as usable, else why not.
+func icicleDevice(t icicle.DeviceType) error {
 	ds, err := icicle.Devices()
 	if err != nil {
 		return err
 	}
 	for _, d := range ds {
-		if d.Type == icicle.CPU {
+		if d.Type == t {
 			return d.Err
 		}
 	}
-	return errors.New("ICICLE lists no CPU device")
+	return fmt.Errorf("ICICLE lists no %s device", t)
+}
+
+// ICICLEDevice returns the ICICLE device that runs the offloaded kernels
+// when b is selected: the CPU device for ICICLE, the CUDA device for CUDA
+// (which, until ssprove's own CUDA library has a loader, is available only
+// through ICICLE), and false for the backends ICICLE plays no part in.
+func ICICLEDevice(b Backend) (icicle.DeviceType, bool) {
+	switch b {
+	case ICICLE:
+		return icicle.CPU, true
+	case CUDA:
+		return icicle.CUDA, true
+	}
+	return "", false
 }

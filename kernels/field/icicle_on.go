@@ -11,13 +11,19 @@ import (
 	"github.com/ssprove/ssprove/kernels/icicle"
 )
 
-// onICICLE reports whether ICICLE is the selected backend, and makes its CPU
-// device current when it is.
+// onICICLE reports whether the selected backend runs on an ICICLE device
+// (ICICLE's CPU device for icicle, its CUDA device for cuda), and makes
+// that device current when it does.
 func onICICLE(op string) (bool, error) {
-	if b, err := accel.Selected(); err != nil || b != accel.ICICLE {
+	b, err := accel.Selected()
+	if err != nil {
 		return false, nil
 	}
-	if err := icicle.Use(icicle.CPU); err != nil {
+	dev, ok := accel.ICICLEDevice(b)
+	if !ok {
+		return false, nil
+	}
+	if err := icicle.Use(dev); err != nil {
 		return true, fmt.Errorf("field: %s: %w", op, err)
 	}
 	return true, nil

@@ -7,14 +7,20 @@ import (
 	"github.com/ssprove/ssprove/kernels/icicle"
 )
 
-// viaICICLE runs op on v through kernels/icicle, on ICICLE's CPU device,
-// when ICICLE is the selected backend, and reports whether it did. v is
-// already checked against the domain.
+// viaICICLE runs op on v through kernels/icicle when the selected backend
+// runs on an ICICLE device (ICICLE's CPU device for icicle, its CUDA device
+// for cuda), and reports whether it did. v is already checked against the
+// domain.
 func (d *Domain) viaICICLE(op icicleOp, v []E, shift E) (bool, error) {
-	if b, err := accel.Selected(); err != nil || b != accel.ICICLE {
+	b, err := accel.Selected()
+	if err != nil {
 		return false, nil
 	}
-	if err := icicle.Use(icicle.CPU); err != nil {
+	dev, ok := accel.ICICLEDevice(b)
+	if !ok {
+		return false, nil
+	}
+	if err := icicle.Use(dev); err != nil {
 		return true, err
 	}
 	id, err := icicle.NewDomain(d.n)
