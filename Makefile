@@ -6,7 +6,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/ssprove
 PKGS := ./...
 
-.PHONY: all build run test unit purego lint test-arm64 bench fuzz clean examples icicle
+.PHONY: all build run test unit purego lint test-arm64 test-icicle bench fuzz clean examples icicle
 
 all: build
 
@@ -32,7 +32,7 @@ run: build
 	./$(BIN) bench sumcheck --log-size 16 --rounds 3
 	./$(BIN) bench lookup --log-size 14 --rounds 3
 
-test: unit purego lint test-arm64
+test: unit purego lint test-arm64 test-icicle
 
 unit:
 	$(GO) test -count=1 $(PKGS)
@@ -53,6 +53,19 @@ lint:
 # and says why it skips when it cannot.
 test-arm64:
 	GO=$(GO) scripts/test-arm64.sh
+
+# The icicle build's tests, against the libraries make icicle leaves in
+# build/icicle/lib; without them (CI, a fresh clone) they are skipped, saying
+# so: with the tag, a test binary cannot even link without the libraries.
+ICICLE_LIB := $(CURDIR)/build/icicle/lib
+test-icicle:
+	@if [ -e $(ICICLE_LIB)/libicicle_device.so ]; then \
+	  echo "icicle tests against $(ICICLE_LIB)"; \
+	  CGO_ENABLED=1 CGO_LDFLAGS="-L$(ICICLE_LIB) -Wl,-rpath,$(ICICLE_LIB)" \
+	    $(GO) test -count=1 -tags icicle ./accel/... ./kernels/... ./bench/... ./cmd/...; \
+	else \
+	  echo "icicle tests skipped: $(ICICLE_LIB) has no ICICLE libraries (make icicle builds them)"; \
+	fi
 
 # Kernel benchmarks; compare runs with benchstat.
 bench:
