@@ -937,3 +937,42 @@ func chainRounds(claim K, rounds [][]K, point []K) K {
 	}
 	return cur
 }
+
+// TestMergeRejectsReplacedRound is TestChainRejectsReplacedRound for a PCD
+// merge, whose Π_CCS runs over two point groups: every round of both
+// phases plus c·X(X−1), which keeps s(0) and s(1), is rejected by the
+// sum-check.
+func TestMergeRejectsReplacedRound(t *testing.T) {
+	ctx := context.Background()
+	s, pp, mcs, wit := mergeSetup(t, ajtai.GoldilocksMerge)
+	a, b, aW, bW := mergeInputs(t, pp, s, mcs, wit)
+	_, _, proof, err := Merge(ctx, pp, s, a, b, aW, bW, mcs, wit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c K
+	c.A0.SetUint64(7)
+	c.A1.SetUint64(2)
+	for _, ph := range []struct {
+		name   string
+		rounds func(*CCSProof) [][]K
+	}{
+		{"phase 1", func(p *CCSProof) [][]K { return p.Rounds }},
+		{"phase 2", func(p *CCSProof) [][]K { return p.Sumcheck.Rounds }},
+	} {
+		for i := range ph.rounds(proof.CCS) {
+			p := &FoldProof{CCS: deepCopyProof(proof.CCS), Parts: cloneClaims(proof.Parts)}
+			round := ph.rounds(p.CCS)[i]
+			// round holds s(0), s(2), …, s(d): entry e ≥ 1 is s(e+1).
+			for e := 1; e < len(round); e++ {
+				var x, d K
+				x.A0.SetUint64(uint64((e + 1) * e))
+				d.Mul(&c, &x)
+				round[e].Add(&round[e], &d)
+			}
+			if _, err := VerifyMerge(pp, s, a, b, mcs, p); !errors.Is(err, sumcheck.ErrReject) {
+				t.Errorf("%s round %d replaced: got %v, want a sum-check rejection", ph.name, i, err)
+			}
+		}
+	}
+}
