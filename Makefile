@@ -6,7 +6,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/ssprove
 PKGS := ./...
 
-.PHONY: all build run test unit purego lint test-arm64 test-icicle bench fuzz clean examples icicle
+.PHONY: all build run test unit purego lint test-arm64 test-icicle bench fuzz clean examples icicle cuda
 
 all: build
 
@@ -110,6 +110,12 @@ examples:
 # Taskflow v3.8.0 for machines without network (README.md, "ICICLE").
 icicle:
 	GO=$(GO) scripts/icicle.sh
+
+# libssprove_cuda.so, ssprove's own CUDA kernels (kernels/cuda), into
+# build/cuda with nvcc: sm_90 (Hopper) machine code plus PTX for other GPUs.
+# Without nvcc it stops and says where to get the CUDA toolkit.
+cuda:
+	kernels/cuda/check.sh build
 
 clean:
 	rm -rf bin bench/out

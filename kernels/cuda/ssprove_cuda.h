@@ -25,8 +25,14 @@
  * given (NULL: the per-thread default stream); ssp_stream_sync waits for one.
  *
  * Threads. Calls from several host threads are safe. ssp_init selects the
- * device for the whole process; handles belong to the device that was
- * current when they were made.
+ * device for the whole process: every entry point makes it current on the
+ * calling thread, since callers (Go) move between OS threads; handles belong
+ * to the device that was current when they were made.
+ *
+ * Sizes and lifetimes. Empty work (batch 0, witnesses 0) succeeds without a
+ * launch; an allocation of 0 bytes is SSP_ERR_ARG. Inputs are not checked to
+ * be below q (the Go side checks them, as kernels/ajtai does). Destroying a
+ * domain or matrix waits for the work already queued that uses it.
  */
 #ifndef SSPROVE_CUDA_H
 #define SSPROVE_CUDA_H
@@ -60,7 +66,8 @@ uint32_t ssp_abi_version(void);
 /* ssp_error_string describes s (CUDA's own string for CUDA errors). */
 const char *ssp_error_string(ssp_status s);
 
-/* Devices. */
+/* Devices. With none, ssp_device_count sets *count = 0 and returns
+ * SSP_ERR_NO_DEVICE. */
 ssp_status ssp_device_count(int32_t *count);
 /* name: NUL-terminated, truncated to name_len bytes; memory_bytes: global memory. */
 ssp_status ssp_device_info(int32_t dev, char *name, size_t name_len,
@@ -101,9 +108,11 @@ enum { SSP_ORDER_NATURAL = 0, SSP_ORDER_BITREV = 1 };
  * bitrev/natural). coset_shift, when not 0, is g in Montgomery form: the
  * forward transform first multiplies v[j] by g^j (evaluations on g*<omega>,
  * kernels/ntt's ForwardCoset), the inverse multiplies its output by g^-j
- * (InverseCoset). Large sizes run four-step (two passes of shared-memory
- * transforms with a twiddle pass between); batches of small vectors run one
- * vector per thread block.
+ * (InverseCoset). A vector of up to 2^13 points is one shared-memory tile;
+ * larger ones take two tile passes up to 2^26 and three up to 2^30, the
+ * twiddles between passes applied inside the first pass's butterflies, plus
+ * an in-place bit reversal when the orders ask for one; small vectors of a
+ * batch share tiles.
  */
 ssp_status ssp_ntt(const ssp_ntt_domain *d, ssp_dptr data, uint32_t batch, int32_t dir,
                    int32_t order_in, int32_t order_out, uint64_t coset_shift, ssp_stream s);
