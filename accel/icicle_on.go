@@ -33,13 +33,16 @@ func icicleDevice(t icicle.DeviceType) error {
 
 // ICICLEDevice returns the ICICLE device that runs the offloaded kernels
 // when b is selected: the CPU device for ICICLE, the CUDA device for CUDA
-// (which, until ssprove's own CUDA library has a loader, is available only
-// through ICICLE), and false for the backends ICICLE plays no part in.
+// when ssprove's own CUDA library does not serve it (OwnCUDA), and false
+// for the backends ICICLE plays no part in.
 func ICICLEDevice(b Backend) (icicle.DeviceType, bool) {
 	switch b {
 	case ICICLE:
 		return icicle.CPU, true
 	case CUDA:
+		if OwnCUDA() {
+			return "", false
+		}
 		return icicle.CUDA, true
 	}
 	return "", false

@@ -26,6 +26,24 @@ if ! command -v "$qemu" >/dev/null 2>&1; then
 	fi
 fi
 
+# kernels/cuda loads its library with purego, which links every binary
+# dynamically even with CGO_ENABLED=0, so the emulated binaries need an arm64
+# C library: Debian's libc6-arm64-cross, found through QEMU_LD_PREFIX.
+sysroot=/usr/aarch64-linux-gnu
+if [[ ! -e $sysroot/lib/ld-linux-aarch64.so.1 ]]; then
+	why=""
+	if [[ $EUID -ne 0 ]]; then
+		why="not root, so libc6-arm64-cross cannot be installed here"
+	elif ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libc6-arm64-cross; } >/dev/null 2>&1; then
+		why="apt-get install libc6-arm64-cross failed"
+	fi
+	if [[ ! -e $sysroot/lib/ld-linux-aarch64.so.1 ]]; then
+		echo "test-arm64: skipping arm64 tests: no arm64 C library in $sysroot (${why:-libc6-arm64-cross did not provide it})"
+		exit 0
+	fi
+fi
+export QEMU_LD_PREFIX=$sysroot
+
 pkgs=(./...)
 for arg in "$@"; do
 	# Package patterns among the arguments replace the default list.

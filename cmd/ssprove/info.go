@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/kernels/cuda"
 	"github.com/ssprove/ssprove/kernels/icicle"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/challenge"
@@ -52,6 +53,7 @@ With --params it shows instead the folding parameter presets and the security ea
 				}
 				fmt.Fprintf(w, "  %s\t%s\n", b, status)
 			}
+			printCUDA(w)
 			printICICLE(w)
 			fmt.Fprintf(w, "auto\t%s\n", accel.Explain())
 			sel, err := accel.Selected()
@@ -65,6 +67,25 @@ With --params it shows instead the folding parameter presets and the security ea
 	cmd.Flags().BoolVar(&params, "params", false,
 		"show the folding parameter presets, their norm guards and security estimates")
 	return cmd
+}
+
+// printCUDA says where ssprove's CUDA library was loaded from, the driver
+// and the devices it sees, or why it cannot run. Its labels are no wider
+// than the others, so the table keeps its columns.
+func printCUDA(w io.Writer) {
+	r := cuda.Probe()
+	if r.Err != nil {
+		reason := r.Err.Error()
+		if ue := (*cuda.UnavailableError)(nil); errors.As(r.Err, &ue) {
+			reason = ue.Reason()
+		}
+		fmt.Fprintf(w, "CUDA\tssprove's library unavailable: %s\n", reason)
+		return
+	}
+	fmt.Fprintf(w, "CUDA\tssprove's library %s (ABI %d), driver CUDA %s\n", r.Library, r.ABI, r.DriverVersion())
+	for _, d := range r.Devices {
+		fmt.Fprintf(w, "  dev %d\t%v\n", d.Index, d)
+	}
 }
 
 // printICICLE lists the ICICLE devices this process can use and why each

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/ssprove/ssprove/accel"
+	"github.com/ssprove/ssprove/kernels/cuda"
 	"github.com/ssprove/ssprove/kernels/icicle"
 )
 
@@ -107,5 +110,60 @@ func TestInfoICICLE(t *testing.T) {
 		if !found {
 			t.Errorf("info has no line for ICICLE's %s device saying available or why not:\n%s", dev, s)
 		}
+	}
+}
+
+// TestInfoCUDA checks that info reports ssprove's CUDA library: where it
+// was loaded from and its devices, or every reason it cannot run.
+func TestInfoCUDA(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"info"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	s := out.String()
+	r := cuda.Probe()
+	if r.Err != nil {
+		var ue *cuda.UnavailableError
+		if !errors.As(r.Err, &ue) {
+			t.Fatalf("probe error %v is not an *UnavailableError", r.Err)
+		}
+		if !strings.Contains(s, "\nCUDA      ssprove's library unavailable: "+ue.Reason()+"\n") {
+			t.Errorf("info does not give the library's reasons %q:\n%s", ue.Reason(), s)
+		}
+		return
+	}
+	if !strings.Contains(s, "\nCUDA      ssprove's library "+r.Library+" (ABI 1)") {
+		t.Errorf("info does not name the library %s:\n%s", r.Library, s)
+	}
+	for _, d := range r.Devices {
+		if !strings.Contains(s, d.String()) {
+			t.Errorf("info does not list device %v:\n%s", d, s)
+		}
+	}
+}
+
+// TestAccelCUDARefused checks that --accel=cuda, where nothing serves it,
+// fails with exit 1 and one line saying what is missing for ssprove's
+// library and for ICICLE.
+func TestAccelCUDARefused(t *testing.T) {
+	if err := accel.Available(accel.CUDA); err == nil {
+		t.Skip("skipping: CUDA is available here, so --accel=cuda runs")
+	}
+	var ue *cuda.UnavailableError
+	if err := cuda.Available(); !errors.As(err, &ue) {
+		t.Fatalf("kernels/cuda's error %v is not an *UnavailableError", err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"--accel=cuda", "info"}, &out, &errb); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errb.String())
+	}
+	msg := errb.String()
+	for _, want := range []string{"cuda: backend not available", "ssprove's CUDA library: " + ue.Reason() + "; ICICLE's CUDA device: "} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("stderr %q lacks %q", msg, want)
+		}
+	}
+	if strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+		t.Errorf("the error is not one line: %q", msg)
 	}
 }

@@ -113,6 +113,9 @@ func checkBatch[T E | int8](mat *Matrix, Zs [][]T, outs [][]E) error {
 // commit is Commit, CommitBatch and CommitDigitsBatch once the shapes are
 // checked.
 func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) error {
+	if ok, err := viaCUDA(ctx, mat, zs, outs); ok {
+		return err
+	}
 	b, err := accel.Selected()
 	if err != nil {
 		return err

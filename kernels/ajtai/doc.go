@@ -36,7 +36,10 @@
 // digits of any sign take it while Σ|δ| stays within the ±1 columns' limit.
 //
 // The inner loops run on the backend accel.Selected returns (portable Go,
-// AVX-512, AVX2; NEON runs the portable loops with its own NTT). Columns are
+// AVX-512, AVX2; NEON runs the portable loops with its own NTT). With cuda
+// selected and ssprove's CUDA library loaded, Commit, CommitBatch and
+// CommitDigitsBatch run on the GPU with the matrix resident there (uploaded
+// once per Matrix), the witnesses copied in per call. Columns are
 // spread over GOMAXPROCS goroutines, each with its own accumulators. Commit is
 // not constant-time: its running time depends on how many columns of Z are
 // sparse digits, which is the point of the pay-per-bit path.

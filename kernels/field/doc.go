@@ -6,6 +6,10 @@
 // functions reproduce exactly. Each call runs on the backend accel.Selected
 // returns (portable Go, AVX-512, AVX2 or NEON); a selected backend that has no
 // vector loops in this build is an error naming it, never a silent fallback.
+// With cuda selected, Add, Sub, Mul, ScalarMul and MulAdd run on the GPU
+// through kernels/cuda, each call copying its vectors to the device and back
+// (chains of kernels belong in kernels/cuda Buffers); the rest run on the
+// fastest CPU backend (accel.Host).
 // With icicle selected (-tags icicle), Add, Sub, Mul, Sum and InnerProduct run
 // through kernels/icicle on ICICLE's CPU device; ScalarMul, MulAdd and
 // BatchInverse, which ICICLE v3.9's Go wrappers do not offer for fields, run on

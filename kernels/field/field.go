@@ -19,6 +19,9 @@ func Add(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := viaCUDA("Add", res, a, b); ok {
+		return err
+	}
 	if ok, err := viaICICLE("Add", res, a, b); ok {
 		return err
 	}
@@ -30,6 +33,9 @@ func Add(res, a, b []goldilocks.Element) error {
 func Sub(res, a, b []goldilocks.Element) error {
 	v, err := prepare("Sub", res, a, b)
 	if err != nil {
+		return err
+	}
+	if ok, err := viaCUDA("Sub", res, a, b); ok {
 		return err
 	}
 	if ok, err := viaICICLE("Sub", res, a, b); ok {
@@ -45,6 +51,9 @@ func Mul(res, a, b []goldilocks.Element) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := viaCUDA("Mul", res, a, b); ok {
+		return err
+	}
 	if ok, err := viaICICLE("Mul", res, a, b); ok {
 		return err
 	}
@@ -55,6 +64,9 @@ func Mul(res, a, b []goldilocks.Element) error {
 // ScalarMul sets res[i] = s · a[i].
 func ScalarMul(res, a []goldilocks.Element, s goldilocks.Element) error {
 	if err := sameLength("ScalarMul", "res", len(res), "a", len(a)); err != nil {
+		return err
+	}
+	if ok, err := scalarMulViaCUDA(res, a, s); ok {
 		return err
 	}
 	v, err := vectors("ScalarMul")
@@ -68,6 +80,9 @@ func ScalarMul(res, a []goldilocks.Element, s goldilocks.Element) error {
 // MulAdd sets y[i] = y[i] + s · x[i]. x may be y.
 func MulAdd(y []goldilocks.Element, s goldilocks.Element, x []goldilocks.Element) error {
 	if err := sameLength("MulAdd", "y", len(y), "x", len(x)); err != nil {
+		return err
+	}
+	if ok, err := mulAddViaCUDA(y, s, x); ok {
 		return err
 	}
 	v, err := vectors("MulAdd")

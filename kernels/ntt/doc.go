@@ -16,7 +16,10 @@
 // column and row transforms of about √n points, each done on blocks of 8
 // columns that stay in cache, and spread over goroutines.
 //
-// In a build with -tags icicle, when accel selects icicle, every transform
-// runs through kernels/icicle on ICICLE's CPU device instead, with the same
-// results.
+// With cuda selected, every transform runs on the GPU through kernels/cuda
+// (ssprove's own library; in an icicle build without it, ICICLE's CUDA
+// device), copying v to the device and back on each call: a caller chaining
+// kernels keeps its data in kernels/cuda Buffers instead. In a build with
+// -tags icicle, when accel selects icicle, every transform runs through
+// kernels/icicle on ICICLE's CPU device. The results are the same words.
 package ntt

@@ -26,8 +26,9 @@ const (
 	parallelMin = 1 << 12
 )
 
-// icicleOp names a transform for viaICICLE, which runs it through ICICLE
-// when that is the selected backend.
+// icicleOp names a transform for viaCUDA and viaICICLE, which run it
+// through ssprove's CUDA library or ICICLE when that serves the selected
+// backend.
 type icicleOp uint8
 
 const (
@@ -78,6 +79,9 @@ func (d *Domain) ForwardCoset(v []E, shift E) error {
 	if err := d.checkCoset(v, shift); err != nil {
 		return err
 	}
+	if ok, err := d.viaCUDA(opForwardCoset, v, shift); ok {
+		return err
+	}
 	if ok, err := d.viaICICLE(opForwardCoset, v, shift); ok {
 		return err
 	}
@@ -92,6 +96,9 @@ func (d *Domain) ForwardCoset(v []E, shift E) error {
 // InverseCoset is the inverse of ForwardCoset with the same shift.
 func (d *Domain) InverseCoset(v []E, shift E) error {
 	if err := d.checkCoset(v, shift); err != nil {
+		return err
+	}
+	if ok, err := d.viaCUDA(opInverseCoset, v, shift); ok {
 		return err
 	}
 	if ok, err := d.viaICICLE(opInverseCoset, v, shift); ok {
@@ -138,6 +145,9 @@ func (d *Domain) transform(op icicleOp, v []E, t *tables, in, out order, scale E
 	if err := d.checkLen(v); err != nil {
 		return err
 	}
+	if ok, err := d.viaCUDA(op, v, E{}); ok {
+		return err
+	}
 	if ok, err := d.viaICICLE(op, v, E{}); ok {
 		return err
 	}
@@ -159,6 +169,9 @@ func (d *Domain) run(k *gl64.NTT, v []E, t *tables, in, out order, scale E) {
 
 func (d *Domain) batch(op icicleOp, v []E, t *tables, scale E) error {
 	if err := d.checkBatch(v); err != nil {
+		return err
+	}
+	if ok, err := d.viaCUDA(op, v, E{}); ok {
 		return err
 	}
 	if ok, err := d.viaICICLE(op, v, E{}); ok {
