@@ -6,7 +6,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 BIN := bin/ssprove
 PKGS := ./...
 
-.PHONY: all build run test unit purego lint test-arm64 test-icicle bench fuzz clean examples icicle cuda
+.PHONY: all build run test unit purego lint test-arm64 test-icicle test-cuda bench fuzz clean examples icicle cuda
 
 all: build
 
@@ -32,7 +32,7 @@ run: build
 	./$(BIN) bench sumcheck --log-size 16 --rounds 3
 	./$(BIN) bench lookup --log-size 14 --rounds 3
 
-test: unit purego lint test-arm64 test-icicle
+test: unit purego lint test-arm64 test-icicle test-cuda
 
 unit:
 	$(GO) test -count=1 $(PKGS)
@@ -65,6 +65,16 @@ test-icicle:
 	    $(GO) test -count=1 -tags icicle ./accel/... ./kernels/... ./bench/... ./cmd/...; \
 	else \
 	  echo "icicle tests skipped: $(ICICLE_LIB) has no ICICLE libraries (make icicle builds them)"; \
+	fi
+
+# The GPU half of kernels/cuda's tests (equality with the CPU kernels) runs
+# in `unit` and skips without a GPU; this says so, with the reason, instead
+# of leaving it to a verbose log.
+test-cuda: build
+	@if reason=$$(./$(BIN) --accel cuda info 2>&1 >/dev/null); then \
+	  echo "cuda: ssprove's CUDA library and a GPU are here; unit ran the GPU tests"; \
+	else \
+	  echo "cuda GPU tests skipped: $${reason#ssprove: }"; \
 	fi
 
 # Kernel benchmarks; compare runs with benchstat.
