@@ -16,8 +16,8 @@ build:
 # The machine and its backends; the DEX scenario executed on a fresh ledger (both
 # engines, compared); the Nightstream constraint systems checked and their IVC
 # chain folded, proven and verified (stage 1, Neo); then, until transactions
-# are proven, the kernels and the sum-check and logUp provers measured against
-# their references at sizes that finish in seconds.
+# are proven, the kernels, the sum-check and logUp provers and Neo folding
+# measured against their references at sizes that finish in seconds.
 NIGHTSTREAM := ../shared/testdata/nightstream
 run: build
 	./$(BIN) info
@@ -31,6 +31,7 @@ run: build
 	./$(BIN) bench commit --log-size 14 --rounds 3
 	./$(BIN) bench sumcheck --log-size 16 --rounds 3
 	./$(BIN) bench lookup --log-size 14 --rounds 3
+	./$(BIN) bench fold --log-size 10 --rounds 1
 
 test: unit purego lint test-arm64 test-icicle test-cuda
 
