@@ -16,8 +16,9 @@
 #   go test -c -o build/cuda/field.test ./kernels/field   # build/cuda/NAME.test
 #   go test -c -o build/cuda/ajtai.test ./kernels/ajtai   # runs in kernels/NAME
 #
-# (CGO_ENABLED=0 binaries are static and run on any Linux of the same
-# architecture.) Then, on the GPU machine, from the repository root:
+# (CGO_ENABLED=0 binaries need only the C library's dynamic loader, which
+# purego uses: any glibc Linux of the same architecture runs them.) Then, on
+# the GPU machine, from the repository root:
 #
 #   kernels/cuda/check.sh
 #
