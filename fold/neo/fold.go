@@ -28,6 +28,11 @@ const (
 // public input is not the chain's.
 var ErrChain = errors.New("neo: proof does not fit the chain")
 
+// ErrDigitPlanes is wrapped by the errors about a step with a witness value
+// beyond the chain's digit-plane bound (WithDigitPlanes): refused by the
+// prover, or its nonzero plane seen by the verifier.
+var ErrDigitPlanes = errors.New("neo: witness value beyond the digit-plane bound")
+
 // FoldProof is what one fold sends (fold/NEO.md §5.4): the Π_CCS proof and
 // the Π_DEC messages. Π_RLC sends nothing.
 type FoldProof struct {
@@ -379,6 +384,8 @@ type ChainOption func(*chainConfig)
 type chainConfig struct {
 	progress func(done, total int)
 	stats    *Stats
+	planes   int  // digit planes a step's witness may use, when bounded
+	bounded  bool // WithDigitPlanes was given
 }
 
 func newChainConfig(opts []ChainOption) chainConfig {
@@ -409,6 +416,62 @@ func WithProgress(fn func(done, total int)) ChainOption {
 // every step's commitment, to st. VerifyChain ignores it.
 func WithStats(st *Stats) ChainOption {
 	return func(c *chainConfig) { c.stats = st }
+}
+
+// WithDigitPlanes bounds every step's witness to its first planes digit
+// planes: |z| < b^planes for every value z (b = 2, planes = 32: below 2^32),
+// which a caller whose constraints assume small cells needs in place of
+// range checks (fold/ARITH.md §4). ProveChain refuses a step beyond it;
+// VerifyChain checks that each fold's evaluations of the step's digit
+// matrix, y'_{0,0}[ρ] = Σ_c Z[ρ, c]·eq(r', c), vanish for ρ ≥ planes. The
+// folding makes those evaluations true (a false one is a false claim the
+// verifier or the decider rejects), and a nonzero digit row has a nonzero
+// multilinear extension, which vanishes at the random point r' with
+// probability at most ℓ_n/|K|. Both sides must give the same bound; planes
+// outside 1…d is an error of the call that takes the option.
+func WithDigitPlanes(planes int) ChainOption {
+	return func(c *chainConfig) { c.planes, c.bounded = planes, true }
+}
+
+// checkPlanes returns an error when cfg's bound is out of range.
+func (c *chainConfig) checkPlanes() error {
+	if c.bounded && (c.planes < 1 || c.planes > ring.D) {
+		return fmt.Errorf("%w: digit-plane bound %d outside 1…%d", ErrShape, c.planes, ring.D)
+	}
+	return nil
+}
+
+// stepPlanes returns an error wrapping ErrDigitPlanes naming the first
+// column of the digit matrix Z with a nonzero digit at a plane ≥ planes; 0
+// planes bounds nothing.
+func stepPlanes(Z []int8, planes int) error {
+	if planes == 0 {
+		return nil
+	}
+	for c := 0; c < len(Z)/ring.D; c++ {
+		for ρ, δ := range Z[c*ring.D+planes : (c+1)*ring.D] {
+			if δ != 0 {
+				return fmt.Errorf("%w: value %d has digit %d at plane %d ≥ %d", ErrDigitPlanes, c, δ, planes+ρ, planes)
+			}
+		}
+	}
+	return nil
+}
+
+// foldPlanes returns an error wrapping ErrDigitPlanes when the fold's
+// evaluations of the step's digit matrix (instance 0, the identity j = 0)
+// are not zero at every plane ≥ planes; 0 planes bounds nothing.
+func foldPlanes(proof *FoldProof, planes int) error {
+	if planes == 0 || proof == nil || proof.CCS == nil || len(proof.CCS.Y) == 0 || len(proof.CCS.Y[0]) == 0 {
+		return nil // the fold's own checks refuse a proof this short
+	}
+	y := proof.CCS.Y[0][0]
+	for ρ := planes; ρ < len(y); ρ++ {
+		if !y[ρ].IsZero() {
+			return fmt.Errorf("%w: the step's digit plane %d evaluates to nonzero", ErrDigitPlanes, ρ)
+		}
+	}
+	return nil
 }
 
 // checkChainCCS returns chain's one structure (chainCCS), and an error
@@ -446,6 +509,9 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 	}
 	cfg := newChainConfig(opts)
+	if err := cfg.checkPlanes(); err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
 	header := newHeader(p.pp, p.s, p.dm, chain)
 	n := len(chain.Steps)
 	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
@@ -462,6 +528,9 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
 		tm.lap(commitTime)
+		if err := stepPlanes(wit.Z, cfg.planes); err != nil {
+			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+		}
 		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, wit.Z)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
@@ -527,12 +596,18 @@ func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *Cha
 		}
 	}
 	cfg := newChainConfig(opts)
+	if err := cfg.checkPlanes(); err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
 	header := newHeader(v.pp, v.s, v.dm, chain)
 	var acc Acc
 	var err error
 	for i := range chain.Steps {
 		if err := ctx.Err(); err != nil {
 			return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+		}
+		if err := foldPlanes(proof.Folds[i], cfg.planes); err != nil {
+			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
 		}
 		if acc, err = verifyFold(v.pp, v.s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i]); err != nil {
 			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)

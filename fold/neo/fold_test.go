@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -954,4 +955,71 @@ func TestProverCommit(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrShape", name, err)
 		}
 	}
+}
+
+// TestChainDigitPlanes bounds a chain's witness values to their first
+// planes digit planes: an honest chain within the bound proves and
+// verifies; a step beyond it is refused by the prover, and its proof (made
+// without the bound) is rejected by the verifier naming the step, also when
+// the forger zeroes the telling evaluations, which the folding then
+// catches; bounds out of range are refused.
+func TestChainDigitPlanes(t *testing.T) {
+	ctx := context.Background()
+	chain := chainR1CS(t, rand.New(rand.NewPCG(81, 82)), 2, 6, 3)
+	pp := chainSetup(t, chain)
+	s := chain.Steps[0].CCS
+	most := 0
+	for _, st := range chain.Steps {
+		for _, z := range st.Z {
+			most = max(most, bits.Len64(absSigned(z)))
+		}
+	}
+	if most < 2 {
+		t.Fatalf("the chain's values use %d bits: too few to bound below them", most)
+	}
+	within, below := WithDigitPlanes(most), WithDigitPlanes(most-1)
+	proof, _, accW, err := ProveChain(ctx, pp, chain, within)
+	if err != nil {
+		t.Fatalf("values of %d bits under a bound of %d planes: %v", most, most, err)
+	}
+	if _, err := VerifyChain(ctx, pp, publicOnly(chain), proof, decider(pp, s, accW), within); err != nil {
+		t.Fatalf("honest proof rejected: %v", err)
+	}
+	if _, _, _, err := ProveChain(ctx, pp, chain, below); !errors.Is(err, ErrDigitPlanes) {
+		t.Fatalf("prover under a bound below the values: got %v, want ErrDigitPlanes", err)
+	}
+	_, err = VerifyChain(ctx, pp, publicOnly(chain), proof, decider(pp, s, accW), below)
+	if !errors.Is(err, ErrDigitPlanes) {
+		t.Fatalf("verifier under a bound below the values: got %v, want ErrDigitPlanes", err)
+	}
+	// Zero the telling planes of every fold: the bound's check passes, and
+	// the false evaluations fail the folding.
+	forged := copyChainProof(proof)
+	for _, f := range forged.Folds {
+		y := f.CCS.Y[0][0]
+		for ρ := most - 1; ρ < len(y); ρ++ {
+			y[ρ].SetZero()
+		}
+	}
+	_, err = VerifyChain(ctx, pp, publicOnly(chain), forged, decider(pp, s, accW), below)
+	if err == nil || errors.Is(err, ErrDigitPlanes) {
+		t.Fatalf("zeroed evaluations: got %v, want the folding to reject them", err)
+	}
+	for _, planes := range []int{0, -1, ring.D + 1} {
+		if _, _, _, err := ProveChain(ctx, pp, chain, WithDigitPlanes(planes)); !errors.Is(err, ErrShape) {
+			t.Errorf("ProveChain with %d planes: got %v, want ErrShape", planes, err)
+		}
+		if _, err := VerifyChain(ctx, pp, publicOnly(chain), proof, decider(pp, s, accW), WithDigitPlanes(planes)); !errors.Is(err, ErrShape) {
+			t.Errorf("VerifyChain with %d planes: got %v, want ErrShape", planes, err)
+		}
+	}
+}
+
+// absSigned returns |z| for z read as a signed value (ring.Signed).
+func absSigned(z goldilocks.Element) uint64 {
+	v := ring.Signed(z)
+	if v < 0 {
+		return uint64(-v)
+	}
+	return uint64(v)
 }
