@@ -13,7 +13,6 @@ import (
 	"github.com/ssprove/ssprove/fold/transcript"
 	"github.com/ssprove/ssprove/internal/parallel"
 	"github.com/ssprove/ssprove/lattice/ajtai"
-	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -138,9 +137,9 @@ func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *c
 		}
 		pgs[g].hi = 1 + len(carried)
 	}
-	x0, err := decomp.Embed(mcs.X, b, ring.D)
+	x0, err := publicDigits(mcs.X, b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: x has no %d digits in base %d: %w", ErrPublic, ring.D, b, err)
+		return nil, err
 	}
 
 	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + len(carried), groups: pgs, x0: x0, degree: 2 * int(b)}

@@ -61,8 +61,9 @@ const (
 //	digitRounds  4 bytes, Π_CCS phase-1 rounds, 1 … sumcheck.MaxRounds
 //	digitEvals   4 bytes, evaluations per phase-1 round, ≤ sumcheck.MaxDegree
 //	per step     the MCS: C (κ ring elements), X (m_in field elements)
-//	per fold     K_in (1 byte, 1 ≤ K_in ≤ k+1 in a chain, ≤ 2k+1 in a tree,
-//	             whose merges fold two accumulators: the instances Π_CCS folds),
+//	per fold     K_in (1 byte, 1 ≤ K_in ≤ k+2 in a chain, whose folds may
+//	             carry a step claim, ≤ 2k+1 in a tree, whose merges fold two
+//	             accumulators: the instances Π_CCS folds),
 //	             the phase-1 rounds (digitRounds × digitEvals elements of K),
 //	             4 bytes L ≤ MaxEncodedSize and L bytes: the phase-2
 //	             sumcheck.Proof in its own encoding,
@@ -95,12 +96,14 @@ type header struct {
 	tree bool
 }
 
-// maxInstances returns the most instances one fold of the proof folds.
+// maxInstances returns the most instances one fold of the proof folds:
+// in a chain the step, the accumulator's k claims and a step claim
+// (WithStepClaims); in a tree a merge's step and two accumulators.
 func (h header) maxInstances() int {
 	if h.tree {
 		return 2*h.parts + 1
 	}
-	return h.parts + 1
+	return h.parts + 2
 }
 
 // headerBytes is the size of version, kind and the header fields.

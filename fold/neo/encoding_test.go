@@ -253,7 +253,7 @@ func TestEncodingRefuses(t *testing.T) {
 		{"no phase-1 rounds", field(6, 0)},
 		{"9 phase-1 evaluations", field(7, 9)},
 		{"K_in 0", func() []byte { b := clone(good); b[fold0] = 0; return b }()},
-		{"K_in k+2", func() []byte { b := clone(good); b[fold0] = byte(smallShape.parts + 2); return b }()},
+		{"K_in k+3", func() []byte { b := clone(good); b[fold0] = byte(smallShape.parts + 3); return b }()},
 	} {
 		if err := decodes(c.data); !errors.Is(err, ErrEncoding) {
 			t.Errorf("%s: got %v, want ErrEncoding", c.name, err)

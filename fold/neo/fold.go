@@ -207,6 +207,12 @@ func Fold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, accW
 // proveFold is Fold after the step is checked: Π_CCS, Π_RLC and Π_DEC at
 // the node nd.
 func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8) (Acc, AccWitness, *FoldProof, error) {
+	return proveFoldWith(ctx, pp, s, nd, acc, accW, mcs, Z, nil)
+}
+
+// proveFoldWith is proveFold with step claims (none or one) on Z folded
+// beside the accumulator, as a point group of their own (WithStepClaims).
+func proveFoldWith(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8, step []Claim) (Acc, AccWitness, *FoldProof, error) {
 	if err := checkAcc(pp, acc); err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
@@ -215,12 +221,19 @@ func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node,
 	}
 	tm := nd.stats.timer()
 	tr := nd.start(acc)
-	claims, ccsProof, err := ProveCCS(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, acc.Claims, accW.Z)
+	groups, carriedZ := foldGroups(acc, accW.Z, step, Z)
+	for _, c := range step {
+		if err := checkStepClaim(c, mcs, pp.Params().Base); err != nil {
+			return Acc{}, AccWitness{}, nil, err
+		}
+		absorbStepClaim(tr, c)
+	}
+	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, groups, carriedZ)
 	if err != nil {
-		return Acc{}, AccWitness{}, nil, err
+		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: ProveCCS: %w", err)
 	}
 	tm.lap(ccsTime)
-	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, accW.Z...), &tm)
+	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, carriedZ...), &tm)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
@@ -249,6 +262,25 @@ func finishFold(ctx context.Context, tr *transcript.Transcript, pp *ajtai.Public
 	}
 	acc := Acc{Claims: claimsOut, Digest: [4]goldilocks.Element(tr.ChallengeFields("acc/digest", 4))}
 	return acc, AccWitness{Z: planes}, cloneClaims(claimsOut), nil
+}
+
+// foldGroups returns the point groups Π_CCS folds beside the step: the
+// accumulator's claims, then the step claims, each a group when it has
+// claims, and the witnesses opening them in that order (Z for every step
+// claim).
+func foldGroups(acc Acc, accZ [][]int8, step []Claim, Z []int8) ([][]Claim, [][]int8) {
+	var groups [][]Claim
+	carriedZ := slices.Clone(accZ)
+	if len(acc.Claims) > 0 {
+		groups = append(groups, acc.Claims)
+	}
+	if len(step) > 0 {
+		groups = append(groups, step)
+		for range step {
+			carriedZ = append(carriedZ, Z)
+		}
+	}
+	return groups, carriedZ
 }
 
 // cloneClaims returns a copy of claims sharing no slice with them, so that a
@@ -318,6 +350,12 @@ func VerifyFold(pp *ajtai.PublicParams, s *ccs.CCS, acc Acc, mcs MCS, proof *Fol
 
 // verifyFold is VerifyFold at the node nd.
 func verifyFold(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, proof *FoldProof) (Acc, error) {
+	return verifyFoldWith(pp, s, nd, acc, mcs, proof, nil)
+}
+
+// verifyFoldWith is verifyFold of a fold that carries the step claims step
+// (none or one) beside the accumulator.
+func verifyFoldWith(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, proof *FoldProof, step []Claim) (Acc, error) {
 	if err := checkAcc(pp, acc); err != nil {
 		return Acc{}, err
 	}
@@ -325,9 +363,16 @@ func verifyFold(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, p
 		return Acc{}, fmt.Errorf("%w: no proof", ErrShape)
 	}
 	tr := nd.start(acc)
-	claims, err := VerifyCCS(tr, pp, s, mcs, acc.Claims, proof.CCS)
+	for _, c := range step {
+		if err := checkStepClaim(c, mcs, pp.Params().Base); err != nil {
+			return Acc{}, err
+		}
+		absorbStepClaim(tr, c)
+	}
+	groups, _ := foldGroups(acc, nil, step, nil)
+	claims, err := verifyCCSGroups(tr, pp, s, mcs, groups, proof.CCS)
 	if err != nil {
-		return Acc{}, err
+		return Acc{}, fmt.Errorf("neo: VerifyCCS: %w", err)
 	}
 	parent, err := VerifyCombine(tr, pp.Params(), claims)
 	if err != nil {
@@ -386,6 +431,28 @@ type chainConfig struct {
 	stats    *Stats
 	planes   int  // digit planes a step's witness may use, when bounded
 	bounded  bool // WithDigitPlanes was given
+	// stepClaims[i] is folded with step i (WithStepClaims).
+	stepClaims []Claim
+	withClaims bool
+	headerData []goldilocks.Element // bound into H (WithHeaderData)
+}
+
+// stepClaim returns the claim step i's fold carries besides the
+// accumulator: none, or the one WithStepClaims gave.
+func (c *chainConfig) stepClaim(i int) []Claim {
+	if !c.withClaims {
+		return nil
+	}
+	return c.stepClaims[i : i+1]
+}
+
+// checkStepClaims returns an error unless the step claims, when given, are
+// one per step of a chain of n.
+func (c *chainConfig) checkStepClaims(n int) error {
+	if c.withClaims && len(c.stepClaims) != n {
+		return fmt.Errorf("%w: %d step claims for a chain of %d steps", ErrShape, len(c.stepClaims), n)
+	}
+	return nil
 }
 
 func newChainConfig(opts []ChainOption) chainConfig {
@@ -512,7 +579,10 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 	if err := cfg.checkPlanes(); err != nil {
 		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 	}
-	header := newHeader(p.pp, p.s, p.dm, chain)
+	if err := cfg.checkStepClaims(len(chain.Steps)); err != nil {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+	}
+	header := extendHeader(newHeader(p.pp, p.s, p.dm, chain), cfg.headerData)
 	n := len(chain.Steps)
 	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
 	var acc Acc
@@ -531,7 +601,7 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 		if err := stepPlanes(wit.Z, cfg.planes); err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
-		acc, accW, proof.Folds[i], err = proveFold(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, wit.Z)
+		acc, accW, proof.Folds[i], err = proveFoldWith(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, wit.Z, cfg.stepClaim(i))
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}
@@ -599,7 +669,10 @@ func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *Cha
 	if err := cfg.checkPlanes(); err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
 	}
-	header := newHeader(v.pp, v.s, v.dm, chain)
+	if err := cfg.checkStepClaims(n); err != nil {
+		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
+	}
+	header := extendHeader(newHeader(v.pp, v.s, v.dm, chain), cfg.headerData)
 	var acc Acc
 	var err error
 	for i := range chain.Steps {
@@ -609,7 +682,7 @@ func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *Cha
 		if err := foldPlanes(proof.Folds[i], cfg.planes); err != nil {
 			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
 		}
-		if acc, err = verifyFold(v.pp, v.s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i]); err != nil {
+		if acc, err = verifyFoldWith(v.pp, v.s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i], cfg.stepClaim(i)); err != nil {
 			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
 		}
 		cfg.report(i+1, n)
