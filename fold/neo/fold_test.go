@@ -655,6 +655,25 @@ func BenchmarkFold(b *testing.B) {
 						b.ReportMetric(100*d.Seconds()/st.Total().Seconds(), name+"%")
 					}
 				})
+				// The same fold carrying a claim on its own step
+				// (WithStepClaims): k+2 instances, as a transaction's
+				// steps fold (fold/ARITH.md §7.3).
+				b.Run(be.String()+"/prove+claim", func(b *testing.B) {
+					p, err := NewProver(pp, s)
+					if err != nil {
+						b.Fatal(err)
+					}
+					r := randomPoint(rand.New(rand.NewPCG(5, 6)), dm.ell)
+					claim, err := p.Claim(proof.Steps[1], MCSWitness{Z: Z1}, r)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for b.Loop() {
+						if _, _, _, err = proveFoldWith(ctx, pp, s, nd, acc, accW, proof.Steps[1], Z1, []Claim{claim}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 				b.Run(be.String()+"/verify", func(b *testing.B) {
 					for b.Loop() {
 						if _, err := verifyFold(pp, s, nd, acc, proof.Steps[1], fp); err != nil {
