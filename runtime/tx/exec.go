@@ -2,8 +2,6 @@ package tx
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -81,16 +79,20 @@ func (x *Executor) Close(ctx context.Context) error {
 
 // Result is an executed transaction: what happened and what committing it writes.
 type Result struct {
-	// Hash names the transaction: SHA-256 over its resolved content and the ledger's
-	// next id when it ran (see txHash).
-	Hash        [32]byte
-	Coordinator program.Hash
+	// Content is the transaction as it ran, resolved against the ledger.
+	Content
+	// Hash names the transaction: Hash(&r.Content).
+	Hash [32]byte
 	// Processes is the transaction's process table, in id order.
 	Processes []Process
 	Trace     *Trace
 	FuelUsed  uint64
 	// Minted and Burned are the amounts per token program.
 	Minted, Burned map[program.Hash]uint64
+	// OwnedAtRest counts the tokens the ledger had bound to each input UTXO and to the
+	// owner of each input token before the transaction ran (Store.OwnedBy), whether or not
+	// the transaction loads those tokens: what an owner may not burn with.
+	OwnedAtRest map[uint64]int
 	// Commit is what ledger.Apply writes for this transaction.
 	Commit *ledger.Commit
 }
@@ -101,14 +103,24 @@ type Process struct {
 	Program program.Hash
 	Kind    program.Kind
 	// Input: the process was listed by the transaction; Version is then the version
-	// it had. Created: the transaction made it.
+	// it had. Created: the transaction made it (the root coordination script included).
 	Input, Created bool
 	Version        uint64
 	Status         Status
 	Amount, Owner  uint64
-	HostCalls      int
-	// StateHash is the SHA-256 of the state a yielded UTXO or token was left in.
-	StateHash [32]byte
+	// OwnerBefore is an input token's owner at rest (0: unbound or not an input token).
+	OwnerBefore uint64
+	// InitRef and Creator are what init() returns to a created process: its init ref and
+	// the pid of the process that created it (the root's init ref is 1, the transaction's
+	// arguments, and its creator 0). Both are 0 for inputs.
+	InitRef, Creator uint64
+	HostCalls        int
+	// StateBefore is the SHA-256 of an input's state at rest before the transaction;
+	// StateHash that of the state a yielded UTXO or token was left in.
+	StateBefore, StateHash [32]byte
+	// DatumBefore are an input's datum slots at rest (zero for created processes),
+	// DatumAfter the slots when the transaction ended.
+	DatumBefore, DatumAfter [DatumSlots]uint64
 }
 
 // Status is where a process stands.
@@ -309,46 +321,6 @@ func (r *Result) equal(o *Result) error {
 		}
 	}
 	return nil
-}
-
-// txHash names a transaction: SHA-256 over a domain tag, the ledger's next id when it
-// ran (so that the same file run twice is two transactions), the coordinator, the inputs
-// with the versions consumed, the argument rows, the declared mint and burn (sorted by
-// program) and the fuel budget, integers little-endian.
-func txHash(next uint64, coord program.Hash, inputs []ledger.Input, args [][4]uint64, mint, burn map[program.Hash]uint64, fuel uint64) [32]byte {
-	h := sha256.New()
-	var b []byte
-	b = append(b, "ssprove/tx/v1"...)
-	b = binary.LittleEndian.AppendUint64(b, next)
-	for _, w := range coord {
-		b = binary.LittleEndian.AppendUint64(b, w)
-	}
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(inputs)))
-	for _, in := range inputs {
-		b = binary.LittleEndian.AppendUint64(b, in.ID)
-		b = binary.LittleEndian.AppendUint64(b, in.Version)
-	}
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(args)))
-	for _, a := range args {
-		for _, w := range a {
-			b = binary.LittleEndian.AppendUint64(b, w)
-		}
-	}
-	for _, m := range []map[program.Hash]uint64{mint, burn} {
-		keys := sortedHashes(m)
-		b = binary.LittleEndian.AppendUint64(b, uint64(len(keys)))
-		for _, k := range keys {
-			for _, w := range k {
-				b = binary.LittleEndian.AppendUint64(b, w)
-			}
-			b = binary.LittleEndian.AppendUint64(b, m[k])
-		}
-	}
-	b = binary.LittleEndian.AppendUint64(b, fuel)
-	h.Write(b)
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
 }
 
 func sortedHashes(m map[program.Hash]uint64) []program.Hash {

@@ -57,7 +57,10 @@ type proc struct {
 
 	datum         [DatumSlots]uint64
 	amount, owner uint64
-	building      uint64 // ref under construction, 0 for none
+	// ownerBefore and stateBefore are an input's owner and state hash at rest.
+	ownerBefore uint64
+	stateBefore [32]byte
+	building    uint64 // ref under construction, 0 for none
 
 	calls      int
 	controlled bool // made its control call in the current step
@@ -167,7 +170,10 @@ func (m *machine) execute(t *Transaction) (*Result, error) {
 	root.initRef = m.newRef(init)
 	root.act = activation{ref: root.initRef, kind: KindStart}
 
-	hash := txHash(m.startID, coordHash, inputs, args, mint, burn, m.fuel)
+	content := Content{
+		NextID: m.startID, Coordinator: coordHash, Inputs: inputs, Args: args,
+		Mint: sortedAmounts(mint), Burn: sortedAmounts(burn), Fuel: m.fuel,
+	}
 
 	for cur := root; ; {
 		if err := m.step(cur); err != nil {
@@ -181,7 +187,7 @@ func (m *machine) execute(t *Transaction) (*Result, error) {
 	if err := m.finish(mint, burn); err != nil {
 		return nil, err
 	}
-	return m.result(hash, coordHash, inputs)
+	return m.result(content)
 }
 
 func cmpID(a, b uint64) int {
@@ -244,6 +250,7 @@ func (m *machine) loadInput(in Input) (*proc, error) {
 	p := &proc{
 		pid: u.ID, kind: u.Kind, prog: prog, state: state, status: Suspended, input: true,
 		version: u.Version, datum: state.Datum, amount: u.Amount, owner: u.Owner,
+		ownerBefore: u.Owner, stateBefore: sha256.Sum256(u.State),
 	}
 	m.add(p)
 	return p, nil
@@ -369,13 +376,26 @@ func amounts(m map[program.Hash]uint64) string {
 }
 
 // result builds the Result and the ledger commit of a finished transaction.
-func (m *machine) result(hash [32]byte, coord program.Hash, inputs []ledger.Input) (*Result, error) {
-	r := &Result{Hash: hash, Coordinator: coord, Trace: m.trace, FuelUsed: m.used, Minted: m.minted, Burned: m.burned}
+func (m *machine) result(content Content) (*Result, error) {
+	hash := Hash(&content)
+	owned, err := m.ownedAtRest()
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{
+		Content: content, Hash: hash, Trace: m.trace, FuelUsed: m.used,
+		Minted: m.minted, Burned: m.burned, OwnedAtRest: owned,
+	}
 	c := &ledger.Commit{Tx: hash, NextID: m.nextID}
 	for _, p := range m.order {
 		row := Process{
 			PID: p.pid, Program: p.prog.hash, Kind: p.kind, Input: p.input, Created: p.created,
-			Version: p.version, Status: p.status, Amount: p.amount, Owner: p.owner, HostCalls: p.calls,
+			Version: p.version, Status: p.status, Amount: p.amount, Owner: p.owner,
+			OwnerBefore: p.ownerBefore, InitRef: p.initRef, Creator: p.creator, HostCalls: p.calls,
+			StateBefore: p.stateBefore, DatumAfter: p.datum,
+		}
+		if p.state != nil {
+			row.DatumBefore = p.state.Datum
 		}
 		if p.input && !p.touched {
 			row.Status = Untouched
@@ -402,13 +422,41 @@ func (m *machine) result(hash [32]byte, coord program.Hash, inputs []ledger.Inpu
 		}
 		r.Processes = append(r.Processes, row)
 	}
-	record, err := json.Marshal(recordOf(r, inputs))
+	record, err := json.Marshal(recordOf(r))
 	if err != nil {
 		return nil, err
 	}
 	c.Record = record
 	r.Commit = c
 	return r, nil
+}
+
+// ownedAtRest is Result.OwnedAtRest. Execution writes nothing to the store, so the
+// store still says what was at rest before the transaction.
+func (m *machine) ownedAtRest() (map[uint64]int, error) {
+	out := make(map[uint64]int)
+	for _, p := range m.order {
+		owner := uint64(0)
+		switch {
+		case !p.input:
+			continue
+		case p.kind == program.UTXO:
+			owner = p.pid
+		case p.kind == program.Token && p.ownerBefore != 0:
+			owner = p.ownerBefore
+		default:
+			continue
+		}
+		if _, done := out[owner]; done {
+			continue
+		}
+		ids, err := m.st.OwnedBy(owner)
+		if err != nil {
+			return nil, fmt.Errorf("tokens owned by %d: %w", owner, err)
+		}
+		out[owner] = len(ids)
+	}
+	return out, nil
 }
 
 func (m *machine) save(p *proc) []byte {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ssprove/ssprove/runtime/ledger"
 	"github.com/ssprove/ssprove/runtime/program"
 	"github.com/ssprove/ssprove/runtime/wasm/interp"
 )
@@ -91,13 +90,13 @@ type recordProcess struct {
 	State   string `json:"state,omitempty"`
 }
 
-func recordOf(r *Result, inputs []ledger.Input) record {
+func recordOf(r *Result) record {
 	rec := record{
 		Hash: hex.EncodeToString(r.Hash[:]), Coordinator: r.Coordinator.String(),
 		HostCalls: len(r.Trace.Events), Fuel: r.FuelUsed,
 		Minted: named(r.Minted), Burned: named(r.Burned),
 	}
-	for _, in := range inputs {
+	for _, in := range r.Inputs {
 		rec.Inputs = append(rec.Inputs, recordInput{ID: in.ID, Version: in.Version})
 	}
 	for _, p := range r.Processes {
