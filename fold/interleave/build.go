@@ -356,14 +356,33 @@ func (rb *rowBuilder) finish(op Op) error {
 	if op != OpNone {
 		r[sel(op)] = fe(1)
 	}
-	if s := r[old(P2, procSt)].Uint64(); s < uint64(numStatus) {
-		r[beta(Status(s))] = fe(1)
+	// β decodes P2's status only where P2 holds a process record (the
+	// table gates the decoding so); elsewhere P2 may hold any word (an arena
+	// row, a scanned cell), and β is the one-hot NONE every row must have.
+	status := StatusNone
+	if s := r[old(P2, procSt)].Uint64(); s < uint64(numStatus) && rb.procOnP2(op) {
+		status = Status(s)
 	}
+	r[beta(status)] = fe(1)
 	b.rows = append(b.rows, *r)
 	b.g++
 	rb.next[CellG] = fe(b.g)
 	b.st = rb.next
 	return nil
+}
+
+// procOnP2 reports whether the row's P2 port reads a process record, which
+// the status one-hot β decodes, on a host-call row.
+func (rb *rowBuilder) procOnP2(op Op) bool {
+	if op == OpNone || op == OpScan {
+		return false
+	}
+	for _, p := range rb.ports {
+		if p.base == P2 {
+			return p.key.tag == TagPROC
+		}
+	}
+	return false
 }
 
 // cd is 2^32 − now + rt.
