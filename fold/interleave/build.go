@@ -24,6 +24,10 @@ type Witness struct {
 	// Steps are the steps' witnesses z (Rows·Width cells, row-major); each
 	// step's public input x is its first XLen cells.
 	Steps [][]goldilocks.Element
+	// Public is what the memory argument's verifier is told of the trace
+	// (ARITH.md §§ 3.4, 3.5): the prover's caller compares it with its
+	// statement.
+	Public *Public
 	// Calls and Scans count the host-call rows and the scan rows.
 	Calls, Scans int
 }
@@ -87,7 +91,7 @@ func build(in *Input, rowsPerStep int) (*Witness, error) {
 		return nil, err
 	}
 	b := &builder{in: in, index: map[uint64]int{0: 0}, mem: make(map[memKey]*memCell)}
-	b.initial()
+	datum := b.initial()
 	y0 := b.st
 	for i := range in.Events {
 		if err := b.event(&in.Events[i]); err != nil {
@@ -98,8 +102,12 @@ func build(in *Input, rowsPerStep int) (*Witness, error) {
 	if !b.st[CellEnded].IsOne() {
 		return nil, fmt.Errorf("%w: the root coordination script never returns", ErrTrace)
 	}
+	pub, err := b.public(datum)
+	if err != nil {
+		return nil, err
+	}
 	b.scans()
-	w := &Witness{Layout: l, Y0: y0[:], Calls: calls, Scans: len(b.rows) - calls}
+	w := &Witness{Layout: l, Y0: y0[:], Public: pub, Calls: calls, Scans: len(b.rows) - calls}
 	per := l.Rows - 1
 	for start := 0; start < len(b.rows) || start == 0; start += per {
 		for len(b.rows) < start+per {
@@ -170,84 +178,83 @@ func validate(in *Input) error {
 	return nil
 }
 
-// initial writes the memories' initial sets (ARITH.md § 3.2) and y0.
-func (b *builder) initial() {
+// initial writes the memories' initial sets (ARITH.md § 3.2) and y0, and
+// returns the datum cells the trace touches.
+func (b *builder) initial() []Datum {
 	in := b.in
-	set := func(tag int, a uint64, v ...goldilocks.Element) {
-		c := &memCell{}
-		copy(c.v[:], v)
-		b.mem[memKey{tag, a}] = c
+	for i, p := range in.Procs {
+		b.index[p.PID] = i + 1
+	}
+	datum := touchedDatum(in, b.index)
+	for _, e := range initialSet(in, datum) {
+		b.mem[memKey{e.Tag, e.Addr}] = &memCell{v: e.Value}
 	}
 	firstCreated := uint64(len(in.Procs) + 1)
-	set(TagPROC, 0) // the dummy
-	set(TagPROG, 0)
-	set(TagINIT, 0)
-	set(TagBLD, 0)
 	for i, p := range in.Procs {
-		a := uint64(i + 1)
-		b.index[p.PID] = i + 1
-		var status Status
-		var owns uint64
-		switch p.Role {
-		case RoleRoot:
-			status = StatusRun
-		case RoleInput:
-			status = StatusRest
-		case RoleCreated:
-			status = StatusNew
-			firstCreated = min(firstCreated, a)
+		if p.Role == RoleCreated {
+			firstCreated = min(firstCreated, uint64(i+1))
 		}
-		switch p.Kind {
-		case KindToken:
-			owns = uint64(p.OwnerBefore)
-		case KindUTXO:
-			owns = p.OwnsBefore
-		}
-		if p.Role == RoleExternal {
-			owns = p.OwnsBefore
-		}
-		set(TagPROC, a, fe(uint64(status)), fe(0), fe(0), fe(owns), lo(p.PID), hi(p.PID), fe(uint64(p.Kind)))
-		var h [8]goldilocks.Element
-		for k, word := range p.Program {
-			h[2*k], h[2*k+1] = lo(word), hi(word)
-		}
-		set(TagPROG, a, h[:]...)
-		switch p.Role {
-		case RoleRoot:
-			set(TagINIT, a, fe(1), fe(0), fe(1))
-		case RoleCreated:
-			creator := in.Procs[max(int(p.Creator), 1)-1].PID
-			set(TagINIT, a, fe(p.InitRef), fe(uint64(p.Creator)), fe(1), fe(0), lo(creator), hi(creator), lo(p.Amount), hi(p.Amount))
-		default:
-			set(TagINIT, a, fe(0), fe(0), fe(0), fe(0), fe(0), fe(0), lo(p.Amount), hi(p.Amount))
-		}
-		set(TagBLD, a)
-	}
-	set(TagHEADS, 0)
-	for j, f := range in.Ifaces {
-		set(TagHEADS, uint64(j+1), ifaceLimbs(f)...)
-	}
-	for _, e := range in.Events {
-		if (e.Call == CallGetDatum || e.Call == CallSetDatum) && e.Args[0] < DatumSlots {
-			i := b.index[e.PID]
-			a := uint64(DatumSlots*i) + e.Args[0]
-			if _, ok := b.mem[memKey{TagDATUM, a}]; !ok {
-				v := in.Procs[i-1].DatumBefore[e.Args[0]]
-				set(TagDATUM, a, lo(v), hi(v))
-			}
-		}
-	}
-	n := uint64(len(in.InitRows))
-	set(TagREFS, 0)
-	set(TagREFS, 1, fe(n), fe(n), fe(0), fe(0))
-	for a, r := range in.InitRows {
-		set(TagArenaA, uint64(a), lo(r[0]), hi(r[0]), lo(r[1]), hi(r[1]))
-		set(TagArenaB, uint64(a), lo(r[2]), hi(r[2]), lo(r[3]), hi(r[3]))
 	}
 	b.st = [StateLen]goldilocks.Element{
 		CellCur: fe(1), CellARef: fe(1), CellAKind: fe(ActStart), CellNNew: fe(firstCreated),
-		CellNRef: fe(1), CellArena: fe(n), CellNNode: fe(1),
+		CellNRef: fe(1), CellArena: fe(uint64(len(in.InitRows))), CellNNode: fe(1),
 	}
+	return datum
+}
+
+// touchedDatum lists the datum cells the trace's get_datum and set_datum
+// calls name, in ascending address order; a slot out of range names none
+// (the row refuses it).
+func touchedDatum(in *Input, index map[uint64]int) []Datum {
+	seen := make(map[uint64]bool)
+	var datum []Datum
+	for _, e := range in.Events {
+		if (e.Call != CallGetDatum && e.Call != CallSetDatum) || e.Args[0] >= DatumSlots {
+			continue
+		}
+		d := Datum{Proc: uint32(index[e.PID]), Slot: uint8(e.Args[0])}
+		if !seen[d.addr()] {
+			seen[d.addr()] = true
+			datum = append(datum, d)
+		}
+	}
+	slices.SortFunc(datum, func(x, y Datum) int { return cmp.Compare(x.addr(), y.addr()) })
+	return datum
+}
+
+// public returns what the verifier must be told of the built trace: the
+// datum cells' and the processes' final values, read from the simulated
+// memories after the last host call, and the host-call counts.
+func (b *builder) public(datum []Datum) (*Public, error) {
+	in := b.in
+	pub := &Public{
+		Input: in,
+		Datum: datum,
+		Calls: make([]uint64, len(in.Procs)),
+		Final: make([]Final, len(in.Procs)),
+	}
+	for _, e := range in.Events {
+		pub.Calls[b.index[e.PID]-1]++
+		pub.Kinds[e.Call]++
+	}
+	for i := range pub.Final {
+		c := b.mem[memKey{TagPROC, uint64(i + 1)}]
+		s := c.v[procSt].Uint64()
+		if s >= uint64(numStatus) {
+			return nil, fmt.Errorf("%w: process %d ends with status code %d", ErrTrace, i+1, s)
+		}
+		pub.Final[i] = Final{Status: Status(s), Tok: c.v[procTok].Uint64()}
+	}
+	for k := range pub.Datum {
+		d := &pub.Datum[k]
+		c := b.mem[memKey{TagDATUM, d.addr()}]
+		l, h := c.v[0].Uint64(), c.v[1].Uint64()
+		if l >= 1<<32 || h >= 1<<32 {
+			return nil, fmt.Errorf("%w: datum slot %d of process %d ends with limbs (%d, %d), not a word", ErrTrace, d.Slot, d.Proc, l, h)
+		}
+		d.After = l | h<<32
+	}
+	return pub, nil
 }
 
 func ifaceLimbs(f [4]uint64) []goldilocks.Element {

@@ -15,9 +15,15 @@
 // executed transaction (nothing under fold imports runtime), into rows and
 // refuses rows the table rejects, naming the row's op and the constraint.
 //
-// Memory consistency is not checked here. Where a constraint needs a value held
+// The table takes memory reads as given: where a constraint needs a value held
 // in memory (a process record, a ref header, an arena row), the row carries the
-// value read as port cells and the table takes it as given; that the reads
-// match the writes is the logUp memory argument's job (ARITH.md § 3, built on
-// top of this package).
+// value read as port cells. That the reads match the writes is the logUp
+// memory argument's job (ARITH.md § 3): Groups gives fold/lookup the
+// transaction's leaf columns (linear forms of the rows' cells) and the public
+// groups, and CheckClaims checks lookup's claims on them against the column
+// evaluations v that bind them to the committed steps (ARITH.md § 7.3).
+//
+// CCS is the R1CS of one step, made from the same table, and Witness.Chain
+// the chain fold/neo folds; CheckCCS names the violated constraint as Check
+// does.
 package interleave

@@ -19,6 +19,9 @@ var (
 	ErrRow = errors.New("interleave: row violates a constraint")
 	// ErrRange: a cell is not below 2^32 in magnitude (ARITH.md § 4.1).
 	ErrRange = errors.New("interleave: cell out of range")
+	// ErrClaim: a claim of the memory argument does not match the column
+	// evaluations (CheckClaims).
+	ErrClaim = errors.New("interleave: memory argument claim rejected")
 )
 
 // RowError is a constraint a row violates, or a cell out of range.

@@ -1,0 +1,197 @@
+package interleave
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/fold/mle"
+)
+
+// stepCCS holds each supported layout's step CCS, built on first use: it
+// depends on the number of rows alone and is immutable.
+var stepCCS = func() map[int]func() (*ccs.CCS, error) {
+	m := make(map[int]func() (*ccs.CCS, error), len(stepRows))
+	for _, rows := range stepRows {
+		m[rows] = sync.OnceValues(func() (*ccs.CCS, error) { return buildCCS(rows) })
+	}
+	return m
+}()
+
+// CCS returns the step CCS of l (ARITH.md § 7.1): the R1CS (A·z) ∘ (B·z) =
+// C·z of the constraint tables over a step's witness z, the header
+// constraints on row 0, then the row constraints on each of rows 1 … R−1, in
+// table order, so that the first constraint z violates is the first
+// violation Check finds once its range checks are set aside (the folding
+// proof makes those with digit planes, not constraints). The public input is
+// x = z[:XLen], and the constant 1 the tables' One stands for is x[0].
+//
+// NumConstraints() is l.NumConstraints(), NumVariables() is Cells(). The CCS
+// is built once per layout and shared.
+func (l *Layout) CCS() (*ccs.CCS, error) {
+	get, ok := stepCCS[l.Rows]
+	if !ok {
+		return nil, fmt.Errorf("%w: %d rows per step (want one of %v)", ErrLayout, l.Rows, stepRows)
+	}
+	return get()
+}
+
+func buildCCS(rows int) (*ccs.CCS, error) {
+	l := &Layout{Rows: rows}
+	m := l.NumConstraints()
+	var abc [3][]mle.Entry
+	i := 0
+	for r := range rows {
+		for _, c := range l.constraintsOf(r) {
+			for k, lin := range [3]Lin{c.A, c.B, c.C} {
+				for _, t := range lin {
+					var v goldilocks.Element
+					v.SetInt64(t.Coeff)
+					abc[k] = append(abc[k], mle.Entry{Row: i, Col: l.column(r, t.Var), Val: v})
+				}
+			}
+			i++
+		}
+	}
+	var ms [3]*mle.Sparse
+	for k := range abc {
+		var err error
+		if ms[k], err = mle.NewSparse(m, l.Cells(), abc[k]); err != nil {
+			return nil, fmt.Errorf("interleave: step CCS of %d rows: %w", rows, err)
+		}
+	}
+	s, err := ccs.FromR1CS(ms[0], ms[1], ms[2], XLen)
+	if err != nil {
+		return nil, fmt.Errorf("interleave: step CCS of %d rows: %w", rows, err)
+	}
+	return s, nil
+}
+
+// table returns the constraints that hold on row r of a step.
+func (l *Layout) constraintsOf(r int) []Constraint {
+	if r == 0 {
+		return headerTable
+	}
+	return rowTable
+}
+
+// column is the index in z of variable v on row r, as at resolves it: the
+// constant is x[0], and the next row's state is y_next in the header for the
+// last row.
+func (l *Layout) column(r int, v Var) int {
+	switch {
+	case v == One:
+		return 0
+	case v < Width:
+		return r*Width + int(v)
+	}
+	k := int(v) - Width
+	if r == l.Rows-1 {
+		return xNext + k
+	}
+	return (r+1)*Width + k
+}
+
+// NumConstraints returns the number of constraints of l's step CCS.
+func (l *Layout) NumConstraints() int {
+	return len(headerTable) + (l.Rows-1)*len(rowTable)
+}
+
+// Constraint returns the step row and the table constraint that constraint i
+// of the step CCS is; ok is false when i is not one of its constraints.
+func (l *Layout) Constraint(i int) (row int, c Constraint, ok bool) {
+	if i < 0 || i >= l.NumConstraints() {
+		return 0, Constraint{}, false
+	}
+	if i < len(headerTable) {
+		return 0, headerTable[i], true
+	}
+	i -= len(headerTable)
+	return 1 + i/len(rowTable), rowTable[i%len(rowTable)], true
+}
+
+// ConstraintName names constraint i of the step CCS by its row and its name
+// in the table, for errors and logs.
+func (l *Layout) ConstraintName(i int) string {
+	r, c, ok := l.Constraint(i)
+	if !ok {
+		return "constraint " + strconv.Itoa(i) + " (none of the step's)"
+	}
+	return "row " + strconv.Itoa(r) + ": " + c.Name
+}
+
+// CheckCCS checks step s's witness z against the step CCS. An unsatisfied
+// step is reported as Check reports it, a *RowError naming the row, its op
+// and the constraint, which is joined with the *ccs.UnsatisfiedError so that
+// both errors.As and errors.Is(err, ccs.ErrUnsatisfied) see it.
+func (l *Layout) CheckCCS(s int, z []goldilocks.Element) error {
+	sys, err := l.CCS()
+	if err != nil {
+		return err
+	}
+	err = sys.Check(z)
+	var unsat *ccs.UnsatisfiedError
+	if !errors.As(err, &unsat) {
+		if err != nil {
+			return fmt.Errorf("interleave: step %d: %w", s, err)
+		}
+		return nil
+	}
+	r, c, _ := l.Constraint(unsat.Row)
+	op := OpNone
+	if r > 0 {
+		op = rowOp(z[r*Width : (r+1)*Width])
+	}
+	return fmt.Errorf("%w: %w", &RowError{Step: s, Row: r, Op: op, Cell: -1, Constraint: c.Name}, err)
+}
+
+// Chain returns the IVC chain of w's steps for fold/neo: every step has the
+// layout's CCS, its public input x = (1, y_prev, y_next) and its witness z,
+// which the chain shares with w; the spec names the constant x[0], y_prev
+// at x[1:14] and y_next at x[14:27], and the chain starts from w.Y0. It does
+// not check the steps: ccs.Chain.Check, which neo.ProveChain runs, does.
+func (w *Witness) Chain() (*ccs.Chain, error) {
+	if w.Layout == nil {
+		return nil, fmt.Errorf("%w: a witness without a layout", ErrLayout)
+	}
+	sys, err := w.Layout.CCS()
+	if err != nil {
+		return nil, err
+	}
+	if len(w.Y0) != StateLen {
+		return nil, fmt.Errorf("%w: y0 has %d cells, want %d", ErrLayout, len(w.Y0), StateLen)
+	}
+	c := &ccs.Chain{
+		Name: "interleave/" + strconv.Itoa(w.Layout.Rows),
+		Y0:   slices.Clone(w.Y0),
+		Spec: ccs.StepSpec{YLen: StateLen, Const1: 0, YPrev: indices(xPrev), YStep: indices(xNext)},
+	}
+	per := w.Layout.Rows - 1
+	for s, z := range w.Steps {
+		if len(z) != w.Layout.Cells() {
+			return nil, fmt.Errorf("%w: step %d has %d cells, want %d", ErrLayout, s, len(z), w.Layout.Cells())
+		}
+		c.Steps = append(c.Steps, ccs.Step{
+			Index:       s,
+			Instruction: fmt.Sprintf("trace rows %d–%d", s*per, (s+1)*per-1),
+			CCS:         sys,
+			Public:      slices.Clone(z[:XLen]),
+			Z:           z,
+		})
+	}
+	return c, nil
+}
+
+// indices returns the StateLen indices of x from start on.
+func indices(start int) []int {
+	out := make([]int, StateLen)
+	for k := range out {
+		out[k] = start + k
+	}
+	return out
+}
