@@ -14,7 +14,7 @@ import (
 // v is copied to the device and back around the transform: callers that
 // chain transforms and vector operations should keep their data in
 // cuda.Buffers and call kernels/cuda directly.
-func (d *Domain) viaCUDA(op icicleOp, v []E, shift E) (bool, error) {
+func (d *Domain) viaCUDA(op transformOp, v []E, shift E) (bool, error) {
 	if b, err := accel.Selected(); err != nil || b != accel.CUDA || !accel.OwnCUDA() {
 		return false, nil
 	}

@@ -11,7 +11,7 @@ import (
 // runs on an ICICLE device (ICICLE's CPU device for icicle, its CUDA device
 // for cuda), and reports whether it did. v is already checked against the
 // domain.
-func (d *Domain) viaICICLE(op icicleOp, v []E, shift E) (bool, error) {
+func (d *Domain) viaICICLE(op transformOp, v []E, shift E) (bool, error) {
 	b, err := accel.Selected()
 	if err != nil {
 		return false, nil

@@ -26,13 +26,13 @@ const (
 	parallelMin = 1 << 12
 )
 
-// icicleOp names a transform for viaCUDA and viaICICLE, which run it
+// transformOp names a transform for viaCUDA and viaICICLE, which run it
 // through ssprove's CUDA library or ICICLE when that serves the selected
 // backend.
-type icicleOp uint8
+type transformOp uint8
 
 const (
-	opForward icicleOp = iota
+	opForward transformOp = iota
 	opInverse
 	opForwardDIF
 	opInverseDIT
@@ -141,7 +141,7 @@ func (d *Domain) checkCoset(v []E, shift E) error {
 
 // transform checks v, picks the kernels and runs one transform in the given
 // orders, multiplying the result by scale; op names it for ICICLE.
-func (d *Domain) transform(op icicleOp, v []E, t *tables, in, out order, scale E) error {
+func (d *Domain) transform(op transformOp, v []E, t *tables, in, out order, scale E) error {
 	if err := d.checkLen(v); err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (d *Domain) run(k *gl64.NTT, v []E, t *tables, in, out order, scale E) {
 	d.fourStep(k, v, t, in, out, scale)
 }
 
-func (d *Domain) batch(op icicleOp, v []E, t *tables, scale E) error {
+func (d *Domain) batch(op transformOp, v []E, t *tables, scale E) error {
 	if err := d.checkBatch(v); err != nil {
 		return err
 	}
