@@ -8,4 +8,11 @@
 // canonically (Encode, DecodeStatement), absorbed into the proof's transcript (Absorb)
 // and checked natively for the end-of-transaction rules the proof leaves to the verifier
 // (Check).
+//
+// Prove proves an executed transaction (fold/ARITH.md § 7.5): it lays the trace out in
+// steps of rows (fold/interleave), commits every step, proves the memory argument over
+// the steps' columns (fold/lookup), binds its claims to the committed steps through one
+// claim per step, and folds the steps with those claims (fold/neo), opening the final
+// accumulator. Verify checks a Proof against its statement alone, rebuilding everything
+// public from it. A Proof encodes to the proof file (MarshalBinary, UnmarshalBinary).
 package txproof
