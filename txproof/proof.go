@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/field/goldilocks"
-
 	"github.com/ssprove/ssprove/fold/interleave"
 	"github.com/ssprove/ssprove/fold/lookup"
 	"github.com/ssprove/ssprove/fold/neo"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -46,9 +45,6 @@ var proofMagic = [4]byte{'S', 'S', 'T', 'P'}
 // maxMatrices bounds the evaluation vectors of a step claim: an R1CS has
 // three matrices and the identity.
 const maxMatrices = 8
-
-// elemSize is the size of an encoded element of K.
-const elemSize = 2 * goldilocks.Bytes
 
 // The proof file, every integer little-endian, every element of K its two
 // coordinates as canonical words (below q) of 8 bytes:
@@ -119,11 +115,11 @@ func (p *Proof) appendBinary(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	binary.LittleEndian.PutUint32(b[at:], uint32(len(b)-at-4))
-	b = appendElems(b, p.Cells)
+	b = wire.AppendElems(b, p.Cells)
 	b = append(b, byte(mats))
 	for _, y := range p.Evals {
 		for _, v := range y {
-			b = appendElems(b, v)
+			b = wire.AppendElems(b, v)
 		}
 	}
 	return p.Chain.AppendBinary(b)
@@ -183,7 +179,7 @@ func decodeProof(r *reader) (*Proof, error) {
 		return nil, r.err
 	case mats == 0 || mats > maxMatrices:
 		return nil, fmt.Errorf("step claims of %d vectors, want 1 to %d", mats, maxMatrices)
-	case uint64(s.Steps)*uint64(mats)*ring.D*elemSize > uint64(len(r.b)):
+	case uint64(s.Steps)*uint64(mats)*ring.D*wire.ElemBytes > uint64(len(r.b)):
 		return nil, fmt.Errorf("%d step claims in %d bytes", s.Steps, len(r.b))
 	}
 	p.Evals = make([][][]lookup.K, s.Steps)
@@ -217,34 +213,17 @@ func (r *reader) lengthLeft() uint32 {
 // elems reads n elements of K, refusing a word that is not canonical; the
 // caller has bounded n.
 func (r *reader) elems(n int) []lookup.K {
-	if r.err == nil && n*elemSize > len(r.b) {
+	if r.err == nil && n*wire.ElemBytes > len(r.b) {
 		r.err = fmt.Errorf("%d elements in %d bytes", n, len(r.b))
 	}
 	if r.err != nil {
 		return nil
 	}
-	out := make([]lookup.K, n)
-	for i := range out {
-		for _, x := range []*goldilocks.Element{&out[i].A0, &out[i].A1} {
-			v, err := goldilocks.LittleEndian.Element((*[goldilocks.Bytes]byte)(r.take(goldilocks.Bytes)))
-			if err != nil {
-				r.err = fmt.Errorf("element %d: %w", i, err)
-				return nil
-			}
-			*x = v
-		}
+	wr := wire.NewReader(r.take(n*wire.ElemBytes), ErrProofFormat)
+	out := wr.Elems(n)
+	if err := wr.Err(); err != nil {
+		r.err = err
+		return nil
 	}
 	return out
-}
-
-// appendElems appends elements of K as canonical words.
-func appendElems(b []byte, xs []lookup.K) []byte {
-	var w [goldilocks.Bytes]byte
-	for i := range xs {
-		goldilocks.LittleEndian.PutElement(&w, xs[i].A0)
-		b = append(b, w[:]...)
-		goldilocks.LittleEndian.PutElement(&w, xs[i].A1)
-		b = append(b, w[:]...)
-	}
-	return b
 }

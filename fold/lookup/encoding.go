@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/sumcheck"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/fold/ccs"
-	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/sumcheck"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/ring"

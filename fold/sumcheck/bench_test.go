@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/transcript"
 	"github.com/ssprove/ssprove/internal/gltest"
 )

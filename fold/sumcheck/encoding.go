@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/internal/wire"
 )
 
 // encodingVersion is the first byte of an encoded proof.

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ssprove/ssprove/fold/internal/wire"
+	"github.com/ssprove/ssprove/internal/wire"
 )
 
 // q is the Goldilocks modulus, the first non-canonical word.
