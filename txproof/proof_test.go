@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/fold/interleave"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -67,8 +68,8 @@ func TestProofFileByteChanges(t *testing.T) {
 	header := 4 + 2 + 1
 	stmt := header + 4 + len(p.Statement.Encode())
 	memory := stmt + 4 + len(mem)
-	cells := memory + interleave.Width*elemSize
-	evals := cells + 1 + len(p.Evals)*len(p.Evals[0])*ring.D*elemSize
+	cells := memory + interleave.Width*wire.ElemBytes
+	evals := cells + 1 + len(p.Evals)*len(p.Evals[0])*ring.D*wire.ElemBytes
 	perPart := 64
 	if testing.Short() {
 		perPart = 8
