@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/sumcheck"
+	"github.com/ssprove/ssprove/internal/wire"
 )
 
 // encodingVersion is the first byte of an encoded proof.

@@ -10,8 +10,8 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/fold/ccs"
-	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/sumcheck"
+	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/ring"
 )

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/ssprove/ssprove/accel"
-	"github.com/ssprove/ssprove/internal/wire"
 	"github.com/ssprove/ssprove/fold/transcript"
 	"github.com/ssprove/ssprove/internal/gltest"
+	"github.com/ssprove/ssprove/internal/wire"
 )
 
 // BenchmarkProveProduct3 proves Σ_x P_0(x)·P_1(x)·P_2(x), the degree-3
