@@ -14,14 +14,16 @@ build:
 	$(GO) build -o $(BIN) ./cmd/ssprove
 
 # The machine and its backends; the DEX scenario executed on a fresh ledger (both
-# engines, compared); the Nightstream constraint systems checked and their IVC
-# chain folded, proven and verified (stage 1, Neo); then, until transactions
-# are proven, the kernels, the sum-check and logUp provers and Neo folding
-# measured against their references at sizes that finish in seconds.
+# engines, compared), then again with every transaction proved before it is
+# committed and its proof verified; the Nightstream constraint systems checked
+# and their IVC chain folded, proven and verified (stage 1, Neo); then the
+# kernels, the sum-check and logUp provers and Neo folding measured against
+# their references at sizes that finish in seconds.
 NIGHTSTREAM := ../shared/testdata/nightstream
 run: build
 	./$(BIN) info
 	scripts/scenario.sh ./$(BIN) examples/dex
+	scripts/scenario.sh ./$(BIN) examples/dex prove
 	./$(BIN) ccs check $(NIGHTSTREAM)/poseidon2_ic_circuit_batch_10.json
 	./$(BIN) ccs check $(NIGHTSTREAM)/test_starstream_tx_export_valid.json
 	proof=$$(mktemp) && ./$(BIN) fold prove $(NIGHTSTREAM)/test_starstream_tx_export_valid.json -o $$proof \

@@ -30,7 +30,10 @@ type Phase string
 
 // Prove's phases, in order.
 const (
-	PhaseTrace   Phase = "trace"
+	PhaseTrace Phase = "trace"
+	// PhaseSetup is the step CCS and its commitment key, built once per
+	// layout in a process and cached.
+	PhaseSetup   Phase = "setup"
 	PhaseCommit  Phase = "commit"
 	PhaseMemory  Phase = "memory argument"
 	PhaseFolding Phase = "folding"
@@ -137,6 +140,7 @@ func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
 	sys := chain.Steps[0].CCS
+	cfg.enter(PhaseSetup)
 	pp, err := commitmentKey(ctx, sys)
 	if err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func isCobraUsage(err error) bool {
 	s := err.Error()
 	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
 		strings.HasPrefix(s, "unknown shorthand flag") || strings.Contains(s, "flag needs an argument") ||
-		strings.HasPrefix(s, "invalid argument")
+		strings.HasPrefix(s, "invalid argument") || strings.HasPrefix(s, "required flag(s)")
 }
 
 // options are the flags every command shares.
@@ -106,7 +106,7 @@ pure Go, AVX-512, AVX2, NEON, ICICLE or CUDA, chosen with --accel or SSPROVE_ACC
 		}
 		return usageError{err}
 	})
-	root.AddCommand(newInfo(), newBench(), newWasm(), newLedger(), newDeploy(), newTx(), newCCS(), newFold())
+	root.AddCommand(newInfo(), newBench(), newWasm(), newLedger(), newDeploy(), newTx(), newProve(), newVerify(), newCCS(), newFold())
 	return root
 }
 
