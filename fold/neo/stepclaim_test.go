@@ -8,8 +8,33 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
+	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/lattice/ajtai"
 )
+
+// stepClaims returns, for every step of chain, its claim at one random
+// point (Prover.Claim), each checked true against the step's witness.
+func stepClaims(t *testing.T, pp *ajtai.PublicParams, p *Prover, chain *ccs.Chain, rng *rand.Rand) []Claim {
+	t.Helper()
+	ctx := context.Background()
+	s := chain.Steps[0].CCS
+	r := randomPoint(rng, mle.NumVars(max(s.NumVariables(), s.NumConstraints())))
+	claims := make([]Claim, len(chain.Steps))
+	for i, st := range chain.Steps {
+		mcs, wit, err := p.Commit(ctx, st.Z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if claims[i], err = p.Claim(mcs, wit, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckClaim(ctx, pp, s, int(pp.Params().Base), claims[i], wit.Z); err != nil {
+			t.Fatalf("step %d: Prover.Claim made a false claim: %v", i, err)
+		}
+	}
+	return claims
+}
 
 // stepClaimChain proves a 3-step chain whose folds each carry a claim on
 // their own step at one random point, with header data, and returns the
@@ -25,20 +50,7 @@ func stepClaimChain(t *testing.T) (*ChainProof, []Claim, []goldilocks.Element, f
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := randomPoint(rand.New(rand.NewPCG(93, 94)), mle.NumVars(max(s.NumVariables(), s.NumConstraints())))
-	claims := make([]Claim, len(chain.Steps))
-	for i, st := range chain.Steps {
-		mcs, wit, err := p.Commit(ctx, st.Z)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if claims[i], err = p.Claim(mcs, wit, r); err != nil {
-			t.Fatal(err)
-		}
-		if err := CheckClaim(ctx, pp, s, int(pp.Params().Base), claims[i], wit.Z); err != nil {
-			t.Fatalf("step %d: Prover.Claim made a false claim: %v", i, err)
-		}
-	}
+	claims := stepClaims(t, pp, p, chain, rand.New(rand.NewPCG(93, 94)))
 	data := []goldilocks.Element{goldilocks.NewElement(7), goldilocks.NewElement(11)}
 	proof, _, accW, err := p.ProveChain(ctx, chain, WithStepClaims(claims), WithHeaderData(data))
 	if err != nil {
@@ -118,17 +130,7 @@ func TestProveChainRefusesFalseStepClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := randomPoint(rand.New(rand.NewPCG(97, 98)), mle.NumVars(max(s.NumVariables(), s.NumConstraints())))
-	claims := make([]Claim, len(chain.Steps))
-	for i, st := range chain.Steps {
-		mcs, wit, err := p.Commit(ctx, st.Z)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if claims[i], err = p.Claim(mcs, wit, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	claims := stepClaims(t, pp, p, chain, rand.New(rand.NewPCG(97, 98)))
 	var one K
 	one.SetOne()
 	falseY := cloneClaims(claims)
