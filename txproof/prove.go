@@ -132,7 +132,7 @@ func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 	if err := samePublic(pub, w.Public); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
-	if !slices.Equal(initialState(pub.Input), w.Y0) {
+	if y0 := interleave.InitialState(pub.Input); !slices.Equal(y0[:], w.Y0) {
 		return nil, fmt.Errorf("%w: the statement's initial state is not the trace's", ErrProve)
 	}
 	chain, err := w.Chain()

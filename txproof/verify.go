@@ -114,7 +114,8 @@ func Verify(ctx context.Context, p *Proof) (*Statement, error) {
 	if last := xs[n-1]; !last[1+interleave.StateLen+interleave.CellEnded].IsOne() {
 		return nil, fmt.Errorf("%w: the root coordination script has not returned after the last step", ErrProof)
 	}
-	chain, err := publicChain(l, initialState(pub.Input), xs)
+	y0 := interleave.InitialState(pub.Input)
+	chain, err := publicChain(l, y0[:], xs)
 	if err != nil {
 		return nil, fmt.Errorf("txproof: Verify: %w", err)
 	}
@@ -167,26 +168,6 @@ func (s *Statement) public() (*interleave.Public, error) {
 		pub.Datum = append(pub.Datum, interleave.Datum{Proc: d.Proc, Slot: d.Slot, After: p.DatumAfter[d.Slot]})
 	}
 	return pub, nil
-}
-
-// initialState is the chain's y0 (fold/ARITH.md § 2.4) for the processes
-// and init ref of in: the root runs, started by init ref 1, the next
-// process to create is the first created one, and the arena holds the init
-// ref's rows.
-func initialState(in *interleave.Input) []goldilocks.Element {
-	next := len(in.Procs) + 1
-	if i := slices.IndexFunc(in.Procs, func(p interleave.Process) bool { return p.Role == interleave.RoleCreated }); i >= 0 {
-		next = i + 1
-	}
-	y := make([]goldilocks.Element, interleave.StateLen)
-	y[interleave.CellCur].SetOne()
-	y[interleave.CellARef].SetOne()
-	y[interleave.CellAKind].SetUint64(interleave.ActStart)
-	y[interleave.CellNNew].SetUint64(uint64(next))
-	y[interleave.CellNRef].SetOne()
-	y[interleave.CellArena].SetUint64(uint64(len(in.InitRows)))
-	y[interleave.CellNNode].SetOne()
-	return y
 }
 
 // publicChain is the chain a verifier holds: the layout's CCS and spec,

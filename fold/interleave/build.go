@@ -189,17 +189,26 @@ func (b *builder) initial() []Datum {
 	for _, e := range initialSet(in, datum) {
 		b.mem[memKey{e.Tag, e.Addr}] = &memCell{v: e.Value}
 	}
+	b.st = InitialState(in)
+	return datum
+}
+
+// InitialState returns y0, the row state the first step starts from: the
+// root running (index 1) on its start activation with ref 1, the first
+// created process's index next, the init refs' rows in the arena, and empty
+// handler lists. It depends only on the public part of in (its processes
+// and init rows), so a verifier derives it from the statement.
+func InitialState(in *Input) [StateLen]goldilocks.Element {
 	firstCreated := uint64(len(in.Procs) + 1)
 	for i, p := range in.Procs {
 		if p.Role == RoleCreated {
 			firstCreated = min(firstCreated, uint64(i+1))
 		}
 	}
-	b.st = [StateLen]goldilocks.Element{
+	return [StateLen]goldilocks.Element{
 		CellCur: fe(1), CellARef: fe(1), CellAKind: fe(ActStart), CellNNew: fe(firstCreated),
 		CellNRef: fe(1), CellArena: fe(uint64(len(in.InitRows))), CellNNode: fe(1),
 	}
-	return datum
 }
 
 // touchedDatum lists the datum cells the trace's get_datum and set_datum
