@@ -370,6 +370,14 @@ func verifyFoldWith(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MC
 		absorbStepClaim(tr, c)
 	}
 	groups, _ := foldGroups(acc, nil, step, nil)
+	return verifyRest(tr, pp, s, mcs, groups, proof)
+}
+
+// verifyRest checks, on tr, the Π_CCS of the step mcs with the carried
+// claims in groups, then Π_RLC and Π_DEC, and squeezes the new
+// accumulator's digest: what a fold and a merge verify once their
+// transcript has started (§2.2 steps 4–12).
+func verifyRest(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, proof *FoldProof) (Acc, error) {
 	claims, err := verifyCCSGroups(tr, pp, s, mcs, groups, proof.CCS)
 	if err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyCCS: %w", err)

@@ -160,19 +160,7 @@ func verifyMerge(pp *ajtai.PublicParams, s *ccs.CCS, nd node, a, b Acc, mcs MCS,
 	if proof == nil {
 		return Acc{}, fmt.Errorf("%w: no proof", ErrShape)
 	}
-	tr := nd.startMerge(a, b)
-	claims, err := verifyCCSGroups(tr, pp, s, mcs, [][]Claim{a.Claims, b.Claims}, proof.CCS)
-	if err != nil {
-		return Acc{}, fmt.Errorf("Π_CCS: %w", err)
-	}
-	parent, err := VerifyCombine(tr, pp.Params(), claims)
-	if err != nil {
-		return Acc{}, err
-	}
-	if err := VerifyDecompose(tr, pp, s, parent, proof.Parts); err != nil {
-		return Acc{}, err
-	}
-	return Acc{Claims: cloneClaims(proof.Parts), Digest: [4]goldilocks.Element(tr.ChallengeFields("acc/digest", 4))}, nil
+	return verifyRest(nd.startMerge(a, b), pp, s, mcs, [][]Claim{a.Claims, b.Claims}, proof)
 }
 
 // TreeNode is one node of a PCD tree's shape (fold/NEO.md §5.2). Each node
