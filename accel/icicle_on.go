@@ -47,3 +47,18 @@ func ICICLEDevice(b Backend) (icicle.DeviceType, bool) {
 	}
 	return "", false
 }
+
+// UseICICLE reports whether the selected backend runs its offloaded kernels
+// on an ICICLE device (ICICLEDevice), and makes that device ICICLE's current
+// one when it does; the error is ICICLE's refusal of the device.
+func UseICICLE() (bool, error) {
+	b, err := Selected()
+	if err != nil {
+		return false, nil
+	}
+	dev, ok := ICICLEDevice(b)
+	if !ok {
+		return false, nil
+	}
+	return true, icicle.Use(dev)
+}

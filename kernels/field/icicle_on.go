@@ -15,18 +15,11 @@ import (
 // (ICICLE's CPU device for icicle, its CUDA device for cuda), and makes
 // that device current when it does.
 func onICICLE(op string) (bool, error) {
-	b, err := accel.Selected()
+	ok, err := accel.UseICICLE()
 	if err != nil {
-		return false, nil
-	}
-	dev, ok := accel.ICICLEDevice(b)
-	if !ok {
-		return false, nil
-	}
-	if err := icicle.Use(dev); err != nil {
 		return true, fmt.Errorf("field: %s: %w", op, err)
 	}
-	return true, nil
+	return ok, nil
 }
 
 // viaICICLE runs Add, Sub or Mul through kernels/icicle when ICICLE is the

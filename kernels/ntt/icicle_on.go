@@ -12,16 +12,8 @@ import (
 // for cuda), and reports whether it did. v is already checked against the
 // domain.
 func (d *Domain) viaICICLE(op transformOp, v []E, shift E) (bool, error) {
-	b, err := accel.Selected()
-	if err != nil {
-		return false, nil
-	}
-	dev, ok := accel.ICICLEDevice(b)
-	if !ok {
-		return false, nil
-	}
-	if err := icicle.Use(dev); err != nil {
-		return true, err
+	if ok, err := accel.UseICICLE(); !ok || err != nil {
+		return ok, err
 	}
 	id, err := icicle.NewDomain(d.n)
 	if err != nil {
