@@ -207,7 +207,7 @@ func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 
 	// 8: the chain, each fold carrying its step's claim, and the opening.
 	cfg.enter(PhaseFolding)
-	cp, _, accW, err := prover.ProveChain(ctx, chain, chainOptions(stepClaims, digest)...)
+	cp, _, accW, err := prover.ProveChain(ctx, chain, append(chainOptions(stepClaims, digest), neo.WithCommitted(steps, wits))...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}

@@ -443,6 +443,33 @@ type chainConfig struct {
 	stepClaims []Claim
 	withClaims bool
 	headerData []goldilocks.Element // bound into H (WithHeaderData)
+	// committed[i], witnesses[i] are step i's instance and witness when
+	// the caller made them already (WithCommitted).
+	committed []MCS
+	witnesses []MCSWitness
+}
+
+// WithCommitted has ProveChain fold the steps' instances and witnesses the
+// caller already made with Prover.Commit, one per step in order, instead of
+// committing every step again: a caller whose own protocol absorbs the
+// commitments before the folding (fold/ARITH.md §7.4) commits once. Each
+// instance's public input must be its step's (else the error wraps
+// ErrChain); the commitments are the caller's own and are not recomputed, so
+// a wrong one gives a proof the verifier rejects. VerifyChain ignores it.
+func WithCommitted(steps []MCS, wits []MCSWitness) ChainOption {
+	return func(c *chainConfig) { c.committed, c.witnesses = steps, wits }
+}
+
+// commitStep returns step i's instance and witness: the caller's
+// (WithCommitted) or p.Commit's.
+func (c *chainConfig) commitStep(ctx context.Context, p *Prover, i int, step *ccs.Step) (MCS, MCSWitness, error) {
+	if c.committed == nil {
+		return p.Commit(ctx, step.Z)
+	}
+	if !slices.Equal(c.committed[i].X, step.Public) {
+		return MCS{}, MCSWitness{}, fmt.Errorf("%w: the committed instance states another public input than the step's", ErrChain)
+	}
+	return c.committed[i], c.witnesses[i], nil
 }
 
 // stepClaim returns the claim step i's fold carries besides the
@@ -590,6 +617,10 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 	if err := cfg.checkStepClaims(len(chain.Steps)); err != nil {
 		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 	}
+	if cfg.committed != nil && (len(cfg.committed) != len(chain.Steps) || len(cfg.witnesses) != len(chain.Steps)) {
+		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w: %d committed steps and %d witnesses for a chain of %d steps",
+			ErrShape, len(cfg.committed), len(cfg.witnesses), len(chain.Steps))
+	}
 	header := extendHeader(newHeader(p.pp, p.s, p.dm, chain), cfg.headerData)
 	n := len(chain.Steps)
 	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
@@ -601,7 +632,7 @@ func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...Chain
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
 		}
 		tm := cfg.stats.timer()
-		mcs, wit, err := p.Commit(ctx, step.Z)
+		mcs, wit, err := cfg.commitStep(ctx, p, i, step)
 		if err != nil {
 			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
 		}

@@ -1042,3 +1042,41 @@ func absSigned(z goldilocks.Element) uint64 {
 	}
 	return uint64(v)
 }
+
+// TestChainCommitted: ProveChain folding the caller's own commitments
+// (WithCommitted) makes the proof it makes when it commits itself, and
+// refuses instances that do not fit the chain.
+func TestChainCommitted(t *testing.T) {
+	ctx := context.Background()
+	chain := chainR1CS(t, rand.New(rand.NewPCG(99, 100)), 2, 5, 3)
+	pp := chainSetup(t, chain)
+	p, err := NewProver(pp, chain.Steps[0].CCS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := make([]MCS, len(chain.Steps))
+	wits := make([]MCSWitness, len(chain.Steps))
+	for i, st := range chain.Steps {
+		if steps[i], wits[i], err = p.Commit(ctx, st.Z); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own, _, _, err := p.ProveChain(ctx, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given, _, _, err := p.ProveChain(ctx, chain, WithCommitted(steps, wits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(chainBytes(t, own), chainBytes(t, given)) {
+		t.Fatal("folding the given commitments made another proof")
+	}
+	swapped := []MCS{steps[1], steps[0], steps[2]}
+	if _, _, _, err := p.ProveChain(ctx, chain, WithCommitted(swapped, wits)); !errors.Is(err, ErrChain) {
+		t.Errorf("instances of other steps: got %v, want ErrChain", err)
+	}
+	if _, _, _, err := p.ProveChain(ctx, chain, WithCommitted(steps[:2], wits[:2])); !errors.Is(err, ErrShape) {
+		t.Errorf("too few instances: got %v, want ErrShape", err)
+	}
+}
