@@ -235,13 +235,9 @@ committing.`,
 			if err != nil {
 				return usageError{err}
 			}
-			data, err := os.ReadFile(args[0])
+			t, err := readTx(args[0])
 			if err != nil {
 				return err
-			}
-			t, err := tx.Decode(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			opts := []ledger.Option{}
 			if dryRun {
@@ -286,6 +282,19 @@ committing.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "execute without committing")
 	_ = cmd.MarkFlagRequired("ledger")
 	return cmd
+}
+
+// readTx reads and decodes the transaction file name, errors naming it.
+func readTx(name string) (*tx.Transaction, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	t, err := tx.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
 }
 
 func writeTrace(file string, r *tx.Result) error {

@@ -35,13 +35,9 @@ it runs; standard output what the transaction did and a summary.`,
 			if out == "" {
 				return usagef("prove needs -o TX.proof")
 			}
-			data, err := os.ReadFile(args[0])
+			t, err := readTx(args[0])
 			if err != nil {
 				return err
-			}
-			t, err := tx.Decode(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			l, err := ledger.Open(dir)
 			if err != nil {
