@@ -37,8 +37,37 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 	if len(out) != D*mat.kappa {
 		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
 	}
-	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}); err != nil {
+	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}, nil); err != nil {
 		return fmt.Errorf("ajtai: commit: %w", err)
+	}
+	return nil
+}
+
+// CommitQuotients is Commit that also sets quo[i·(D−1)+t] to coefficient t
+// of q_i, the quotient of P_i = Σ_j M_ij(X)·z_j(X), taken in F[X] before
+// any reduction (degree ≤ 2D−2), by Φ81: P_i = c_i + Φ81·q_i with deg q_i ≤
+// D−2. The reduction mod Φ81 computes q_i as it goes, so it costs nothing
+// more; an opening that carries the quotients can be checked at a single
+// random point instead of by committing again (lattice/ajtai VerifySmall).
+// len(quo) must be (D−1)·κ. It runs on the host backends even with CUDA
+// selected: the device kernel returns reduced commitments only, and a
+// commitment with quotients is made once per proof, not in the prover's
+// inner loop. Neither out nor quo may overlap Z or each other.
+func CommitQuotients(ctx context.Context, mat *Matrix, Z, out, quo []E) error {
+	if mat == nil {
+		return fmt.Errorf("%w: nil matrix", ErrShape)
+	}
+	if len(Z) != D*mat.m {
+		return fmt.Errorf("%w: witness has %d entries, want %d×%d = %d", ErrShape, len(Z), D, mat.m, D*mat.m)
+	}
+	if len(out) != D*mat.kappa {
+		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
+	}
+	if len(quo) != (D-1)*mat.kappa {
+		return fmt.Errorf("%w: quotients have %d entries, want %d×%d = %d", ErrShape, len(quo), D-1, mat.kappa, (D-1)*mat.kappa)
+	}
+	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}, [][]E{quo}); err != nil {
+		return fmt.Errorf("ajtai: commit with quotients: %w", err)
 	}
 	return nil
 }
@@ -57,7 +86,7 @@ func CommitBatch(ctx context.Context, mat *Matrix, Zs, outs [][]E) error {
 	if err := checkBatch(mat, Zs, outs); err != nil {
 		return err
 	}
-	if err := commit(ctx, mat, fieldBatch(Zs), outs); err != nil {
+	if err := commit(ctx, mat, fieldBatch(Zs), outs, nil); err != nil {
 		var e *entryError
 		if errors.As(err, &e) {
 			return fmt.Errorf("ajtai: commit batch: witness %d: %w", e.witness, err)
@@ -81,7 +110,7 @@ func CommitDigitsBatch(ctx context.Context, mat *Matrix, Zs [][]int8, outs [][]E
 	if err := checkBatch(mat, Zs, outs); err != nil {
 		return err
 	}
-	if err := commit(ctx, mat, digitBatch(Zs), outs); err != nil {
+	if err := commit(ctx, mat, digitBatch(Zs), outs, nil); err != nil {
 		return fmt.Errorf("ajtai: commit digits batch: %w", err)
 	}
 	return nil
@@ -110,11 +139,14 @@ func checkBatch[T E | int8](mat *Matrix, Zs [][]T, outs [][]E) error {
 	return nil
 }
 
-// commit is Commit, CommitBatch and CommitDigitsBatch once the shapes are
-// checked.
-func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) error {
-	if ok, err := viaCUDA(ctx, mat, zs, outs); ok {
-		return err
+// commit is Commit, CommitBatch, CommitDigitsBatch and CommitQuotients once
+// the shapes are checked; quos is nil or holds a quotient output per
+// witness.
+func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs, quos [][]E) error {
+	if quos == nil {
+		if ok, err := viaCUDA(ctx, mat, zs, outs); ok {
+			return err
+		}
 	}
 	b, err := accel.Selected()
 	if err != nil {
@@ -139,7 +171,7 @@ func commit(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) error
 	if err != nil {
 		return err
 	}
-	return finish(mat, ws, outs)
+	return finish(mat, ws, outs, quos)
 }
 
 // witnessBatch is how the column loop reads the witnesses of one commitment,
@@ -478,8 +510,9 @@ func (w *worker) flush(mat *Matrix, k *gl64.Commit, hat []E, base int) error {
 }
 
 // finish adds up the workers' accumulators, brings the evaluations back to
-// coefficients and reduces every row mod Φ81 into outs.
-func finish(mat *Matrix, ws []*worker, outs [][]E) error {
+// coefficients and reduces every row mod Φ81 into outs, and the quotients
+// into quos unless it is nil.
+func finish(mat *Matrix, ws []*worker, outs, quos [][]E) error {
 	hat, coef := ws[0].hat, ws[0].coef
 	for _, w := range ws[1:] {
 		gl64.Generic.Add(hat, hat, w.hat)
@@ -493,7 +526,11 @@ func finish(mat *Matrix, ws []*worker, outs [][]E) error {
 			r := v*mat.kappa + i
 			p := hat[r*Points : (r+1)*Points]
 			gl64.Generic.Add(p[:accWidth], p[:accWidth], coef[r*accWidth:(r+1)*accWidth])
-			reduce(p)
+			var quo []E
+			if quos != nil {
+				quo = quos[v][i*(D-1) : (i+1)*(D-1)]
+			}
+			reduce(p, quo)
 			copy(out[i*D:(i+1)*D], p[:D])
 		}
 	}
@@ -502,9 +539,16 @@ func finish(mat *Matrix, ws []*worker, outs [][]E) error {
 
 // reduce replaces p by p mod Φ81 in its first D entries, using
 // X^e = −X^(e−27) − X^(e−54) for e ≥ 54 from the top down, so that what lands
-// at e−27 ≥ 54 is reduced in turn.
-func reduce(p []E) {
+// at e−27 ≥ 54 is reduced in turn. Eliminating the term p[e]·X^e subtracts
+// p[e]·X^(e−54)·Φ81, so p[e] at that moment is coefficient e−54 of the
+// quotient, which goes to quo[e−54] when quo is not nil. p has degree at most
+// 2D−2 (a product of two ring elements), so the D−1 entries of quo hold the
+// whole quotient.
+func reduce(p, quo []E) {
 	for e := len(p) - 1; e >= D; e-- {
+		if e-D < len(quo) {
+			quo[e-D] = p[e]
+		}
 		if p[e][0] == 0 {
 			continue
 		}

@@ -35,6 +35,13 @@
 // digit δ costs |δ| row additions on the additions path, so columns of small
 // digits of any sign take it while Σ|δ| stays within the ±1 columns' limit.
 //
+// Two kernels serve openings checked at a random point instead of by
+// committing again: CommitQuotients also returns the quotients by Φ81 that
+// the reduction computes anyway, and CombineColumns combines the columns of
+// M with weights in the extension K, one pass over M with no transforms.
+// Canonical turns a filler of canonical words (a seed's expansion) into a
+// Source, converting to field elements in bulk on the vector loops.
+//
 // The inner loops run on the backend accel.Selected returns (portable Go,
 // AVX-512, AVX2; NEON runs the portable loops with its own NTT). With cuda
 // selected and ssprove's CUDA library loaded, Commit, CommitBatch and

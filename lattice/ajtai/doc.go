@@ -12,5 +12,11 @@
 // CommitDigits and VerifyDigits take them in that form; CommitBatch and
 // CommitDigits commit several witnesses with one pass over the matrix.
 //
+// CommitSmall and VerifySmall are the opening a verifier checks without
+// the matrix products: the prover sends with a witness of small integers
+// the quotients of its products by Φ81, and the verifier tests the identity
+// at one point of F_{q²} drawn from a hash of the whole opening, a single
+// pass over M (streamed from the seed when it is not stored).
+//
 // The hot loop is kernels/ajtai, on the backend package accel selects.
 package ajtai

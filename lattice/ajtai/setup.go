@@ -8,8 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-
-	"github.com/consensys/gnark-crypto/field/goldilocks"
+	"unsafe"
 
 	kajtai "github.com/ssprove/ssprove/kernels/ajtai"
 )
@@ -92,34 +91,66 @@ func (pp *PublicParams) Seed() [SeedSize]byte { return pp.seed }
 // Stored reports whether M is kept in memory rather than regenerated.
 func (pp *PublicParams) Stored() bool { return pp.mat.Stored() }
 
-// expander returns the kernel's source of M's columns for seed.
+// expander returns the kernel's source of M's columns for seed. The
+// keystream goes straight into the destination words, a scan finds the rare
+// word ≥ q (fillColumn) and the conversion to field elements runs in bulk on the
+// vector loops (kajtai.Canonical): SetUint64 word by word, a Montgomery
+// product each, used to cost more than the AES.
 func expander(seed [SeedSize]byte, kappa int) (kajtai.Source, error) {
 	key := sha3.SumSHAKE128(append([]byte(Domain), seed[:]...), 32)
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
 	}
-	const wordsPerColumnSlack = 8
-	return func(dst []goldilocks.Element, lo, hi int) {
-		per := kappa * kajtai.D
-		buf := make([]byte, 8*(per+wordsPerColumnSlack))
+	per := kappa * kajtai.D
+	return kajtai.Canonical(func(dst []uint64, lo, hi int) {
 		var iv [aes.BlockSize]byte
 		for j := lo; j < hi; j++ {
 			binary.BigEndian.PutUint64(iv[:8], uint64(j))
-			stream := cipher.NewCTR(block, iv[:])
-			out := dst[(j-lo)*per : (j-lo+1)*per]
-			n := 0
-			for n < len(out) {
-				chunk := buf[:8*(len(out)-n+wordsPerColumnSlack)]
-				clear(chunk)
-				stream.XORKeyStream(chunk, chunk)
-				for w := 0; w < len(chunk) && n < len(out); w += 8 {
-					if x := binary.LittleEndian.Uint64(chunk[w:]); x < q {
-						out[n].SetUint64(x)
-						n++
-					}
-				}
-			}
+			fillColumn(cipher.NewCTR(block, iv[:]), dst[(j-lo)*per:(j-lo+1)*per])
 		}
-	}, nil
+	}), nil
+}
+
+// fillColumn fills out with the words below q that stream yields, in order.
+// A word is rejected with probability 2^−32, so the first fill almost
+// always stands and the scan for rejects is the only work besides the AES.
+func fillColumn(stream cipher.Stream, out []uint64) {
+	for n := 0; n < len(out); {
+		keystream(stream, out[n:])
+		n += compact(out[n:])
+	}
+}
+
+// keystream overwrites words with the next 8·len(words) bytes of stream,
+// read as little-endian words.
+func keystream(stream cipher.Stream, words []uint64) {
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), 8*len(words))
+	clear(b)
+	stream.XORKeyStream(b, b)
+	if !littleEndian {
+		for i := range words {
+			words[i] = binary.LittleEndian.Uint64(b[8*i:])
+		}
+	}
+}
+
+// littleEndian reports whether a word's bytes in memory are its
+// little-endian encoding, as keystream reads them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// compact moves the words of w below q to its front, in order, and returns
+// how many there are.
+func compact(w []uint64) int {
+	n := 0
+	for n < len(w) && w[n] < q {
+		n++
+	}
+	for _, x := range w[n:] {
+		if x < q {
+			w[n] = x
+			n++
+		}
+	}
+	return n
 }
