@@ -1,8 +1,11 @@
 package ccs
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"sync"
 
@@ -25,7 +28,7 @@ const grain = 1 << 12
 
 // DigestProtocol is the transcript domain of Digest: a new encoding gets a
 // new version, so digests of different encodings never meet.
-const DigestProtocol = "ssprove/ccs/digest/v1"
+const DigestProtocol = "ssprove/ccs/digest/v2"
 
 // Term is one summand Coeff · ∘_{j ∈ Matrices} M_j·z of a CCS. Matrices is
 // the multiset S: indices into the CCS's matrices, repeats allowed.
@@ -198,7 +201,8 @@ func (c *CCS) Check(z []goldilocks.Element) error {
 	return nil
 }
 
-// Digest identifies a CCS: a Poseidon2 hash of its canonical encoding.
+// Digest identifies a CCS: the SHA-256 hash of its canonical encoding,
+// carried into the field by a Poseidon2 transcript.
 type Digest [4]goldilocks.Element
 
 // String returns the digest as 64 hexadecimal digits, its four canonical
@@ -207,44 +211,87 @@ func (d Digest) String() string {
 	return fmt.Sprintf("%016x%016x%016x%016x", d[0].Uint64(), d[1].Uint64(), d[2].Uint64(), d[3].Uint64())
 }
 
-// Digest returns the hash of c's dimensions, every matrix's entries in
-// canonical (row-major, increasing column) order, the multisets and the
-// constants, squeezed from a transcript of protocol DigestProtocol. Two
+// Digest returns the identity of c that the folding transcripts absorb. Two
 // structures that differ anywhere get different digests; it is computed once.
+//
+// It is SHA-256 over the encoding, all integers fixed-width little-endian,
+//
+//	m, n, numPublic, t, q                             (uint64 each)
+//	for each matrix M_1…M_t:
+//	    its number of nonzero entries                 (uint64)
+//	    each entry, in canonical order (row-major,
+//	    increasing column): row, column               (uint32 each)
+//	                        value                     (uint64, canonical)
+//	for each term: the constant                       (uint64, canonical)
+//	               |S_i|, then S_i sorted             (uint64 each)
+//
+// every record of fixed width or preceded by its count, so the encoding is
+// injective (rows and columns are below mle.MaxDim ≤ 2^32). The 32-byte hash
+// is absorbed by a transcript of protocol DigestProtocol, which squeezes the
+// four field elements. The digest is a commitment the transcripts take as
+// given and a recursive verifier would take as a constant, never recomputing
+// it in a circuit, so a field-friendly hash buys nothing here: SHA-256, with
+// hardware support on the platforms we run on, hashes the hundreds of
+// thousands of entries of a step CCS tens of times faster than a Poseidon2
+// sponge absorbs them, and a one-shot verifier pays for the digest on every
+// run.
 func (c *CCS) Digest() Digest { return c.digest() }
 
 func (c *CCS) computeDigest() Digest {
-	tr := transcript.New(DigestProtocol)
-	tr.AppendUint64("shape", uint64(c.m), uint64(c.n), uint64(c.numPublic), uint64(len(c.matrices)), uint64(len(c.terms)))
+	e := encoder{h: sha256.New(), buf: make([]byte, 0, encodeChunk)}
+	e.uint64s(uint64(c.m), uint64(c.n), uint64(c.numPublic), uint64(len(c.matrices)), uint64(len(c.terms)))
 	for _, mj := range c.matrices {
-		// Row lengths, then columns, then values: each record carries its
-		// length, so the encoding of the matrix is injective. Lengths and
-		// columns are at most mle.MaxDim = 2^32 < q, so one field element
-		// holds each (AppendUint64 would spend two).
-		rowLen := make([]goldilocks.Element, c.m)
-		cols := make([]goldilocks.Element, 0, mj.NonZeros())
-		vals := make([]goldilocks.Element, 0, mj.NonZeros())
-		var one, col goldilocks.Element
-		one.SetOne()
-		for e := range mj.Entries() {
-			rowLen[e.Row].Add(&rowLen[e.Row], &one)
-			col.SetUint64(uint64(e.Col))
-			cols = append(cols, col)
-			vals = append(vals, e.Val)
+		e.uint64s(uint64(mj.NonZeros()))
+		for en := range mj.Entries() {
+			e.entry(uint32(en.Row), uint32(en.Col), en.Val.Uint64())
 		}
-		tr.AppendField("row lengths", rowLen...)
-		tr.AppendField("columns", cols...)
-		tr.AppendField("values", vals...)
 	}
 	for _, t := range c.terms {
-		tr.AppendField("constant", t.Coeff)
-		ms := make([]uint64, len(t.Matrices))
-		for k, j := range t.Matrices {
-			ms[k] = uint64(j)
+		e.uint64s(t.Coeff.Uint64(), uint64(len(t.Matrices)))
+		for _, j := range t.Matrices {
+			e.uint64s(uint64(j))
 		}
-		tr.AppendUint64("multiset", ms...)
 	}
+	tr := transcript.New(DigestProtocol)
+	tr.AppendBytes("sha256", e.sum())
 	var d Digest
 	copy(d[:], tr.ChallengeFields("digest", len(d)))
 	return d
+}
+
+// encodeChunk is the size of the chunks the digest encoding is hashed in:
+// large enough that the per-Write cost of the hash vanishes.
+const encodeChunk = 64 << 10
+
+// encoder hashes the digest encoding, buffering it into large chunks.
+type encoder struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (e *encoder) reserve(n int) {
+	if len(e.buf)+n > cap(e.buf) {
+		e.h.Write(e.buf)
+		e.buf = e.buf[:0]
+	}
+}
+
+func (e *encoder) uint64s(vs ...uint64) {
+	for _, v := range vs {
+		e.reserve(8)
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, v)
+	}
+}
+
+// entry encodes a matrix entry, 16 bytes.
+func (e *encoder) entry(row, col uint32, val uint64) {
+	e.reserve(16)
+	e.buf = binary.LittleEndian.AppendUint32(e.buf, row)
+	e.buf = binary.LittleEndian.AppendUint32(e.buf, col)
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, val)
+}
+
+func (e *encoder) sum() []byte {
+	e.h.Write(e.buf)
+	return e.h.Sum(nil)
 }

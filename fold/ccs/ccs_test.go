@@ -1,6 +1,8 @@
 package ccs
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +12,7 @@ import (
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/fold/transcript"
 )
 
 func randF(rng *rand.Rand) goldilocks.Element {
@@ -394,9 +397,10 @@ func TestDigest(t *testing.T) {
 	}
 }
 
-// TestDigestKnownAnswer pins the digest of a small R1CS. It changes only
-// when the encoding does, and then DigestProtocol must get a new version
-// and this value must be updated on purpose.
+// TestDigestKnownAnswer pins the digest of a small R1CS and checks it
+// against the encoding Digest documents, written out by hand. It changes only
+// when the encoding does, and then DigestProtocol must get a new version and
+// this value must be updated on purpose.
 func TestDigestKnownAnswer(t *testing.T) {
 	// x·x = y over z = (1, x, y).
 	sq, err := mle.NewSparse(1, 3, []mle.Entry{{Row: 0, Col: 1, Val: goldilocks.NewElement(1)}})
@@ -412,11 +416,34 @@ func TestDigestKnownAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Digest{
-		goldilocks.NewElement(309492919136392373), goldilocks.NewElement(17979946768893736930),
-		goldilocks.NewElement(1494785787424656399), goldilocks.NewElement(1110964197177321289),
+		goldilocks.NewElement(9164684478015302850), goldilocks.NewElement(2538935353820093093),
+		goldilocks.NewElement(17523442785320669829), goldilocks.NewElement(13841851121680452210),
 	}
 	d := c.Digest()
 	if d != want {
 		t.Fatalf("digest %s, want %s", d, want)
+	}
+
+	u32 := binary.LittleEndian.AppendUint32
+	u64s := func(b []byte, vs ...uint64) []byte {
+		for _, v := range vs {
+			b = binary.LittleEndian.AppendUint64(b, v)
+		}
+		return b
+	}
+	enc := u64s(nil, 1, 3, 1, 3, 2) // m, n, numPublic, t, q
+	for _, col := range []uint32{1, 1, 2} {
+		enc = u64s(enc, 1) // one nonzero entry
+		enc = u64s(u32(u32(enc, 0), col), 1)
+	}
+	enc = u64s(enc, 1, 2, 0, 1)               // 1·{A, B}
+	enc = u64s(enc, 0xFFFFFFFF00000000, 1, 2) // −1·{C}, −1 = q − 1
+	sum := sha256.Sum256(enc)
+	tr := transcript.New(DigestProtocol)
+	tr.AppendBytes("sha256", sum[:])
+	var byHand Digest
+	copy(byHand[:], tr.ChallengeFields("digest", len(byHand)))
+	if d != byHand {
+		t.Fatalf("digest %s, the documented encoding gives %s", d, byHand)
 	}
 }

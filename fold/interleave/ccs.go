@@ -43,27 +43,19 @@ func (l *Layout) CCS() (*ccs.CCS, error) {
 
 func buildCCS(rows int) (*ccs.CCS, error) {
 	l := &Layout{Rows: rows}
-	m := l.NumConstraints()
-	var abc [3][]mle.Entry
-	i := 0
-	for r := range rows {
-		for _, c := range l.constraintsOf(r) {
-			for k, lin := range [3]Lin{c.A, c.B, c.C} {
-				for _, t := range lin {
-					var v goldilocks.Element
-					v.SetInt64(t.Coeff)
-					abc[k] = append(abc[k], mle.Entry{Row: i, Col: l.column(r, t.Var), Val: v})
-				}
-			}
-			i++
-		}
+	// The three matrices are independent and each is sorted into its sparse
+	// form on its own, so they are built concurrently.
+	var (
+		ms   [3]*mle.Sparse
+		errs [3]error
+		wg   sync.WaitGroup
+	)
+	for k := range ms {
+		wg.Go(func() { ms[k], errs[k] = l.matrix(k) })
 	}
-	var ms [3]*mle.Sparse
-	for k := range abc {
-		var err error
-		if ms[k], err = mle.NewSparse(m, l.Cells(), abc[k]); err != nil {
-			return nil, fmt.Errorf("interleave: step CCS of %d rows: %w", rows, err)
-		}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, fmt.Errorf("interleave: step CCS of %d rows: %w", rows, err)
 	}
 	s, err := ccs.FromR1CS(ms[0], ms[1], ms[2], XLen)
 	if err != nil {
@@ -72,12 +64,43 @@ func buildCCS(rows int) (*ccs.CCS, error) {
 	return s, nil
 }
 
-// table returns the constraints that hold on row r of a step.
-func (l *Layout) constraintsOf(r int) []Constraint {
-	if r == 0 {
-		return headerTable
+// tableEntry is a term of one of a table's linear forms, its coefficient
+// already in F: the rows of the step repeat each table, so the work of
+// reading it is done once per table, not once per row.
+type tableEntry struct {
+	con int // the constraint's index in the table
+	v   Var
+	val goldilocks.Element
+}
+
+// entriesOf returns the terms of form k (0 A, 1 B, 2 C) of t's constraints.
+func entriesOf(t []Constraint, k int) []tableEntry {
+	var es []tableEntry
+	for i, c := range t {
+		for _, term := range [3]Lin{c.A, c.B, c.C}[k] {
+			var v goldilocks.Element
+			v.SetInt64(term.Coeff)
+			es = append(es, tableEntry{con: i, v: term.Var, val: v})
+		}
 	}
-	return rowTable
+	return es
+}
+
+// matrix returns matrix k (0 A, 1 B, 2 C) of l's step CCS: the header
+// table's form k on row 0, then the row table's on rows 1 … R−1.
+func (l *Layout) matrix(k int) (*mle.Sparse, error) {
+	header, row := entriesOf(headerTable, k), entriesOf(rowTable, k)
+	es := make([]mle.Entry, 0, len(header)+(l.Rows-1)*len(row))
+	for _, e := range header {
+		es = append(es, mle.Entry{Row: e.con, Col: l.column(0, e.v), Val: e.val})
+	}
+	for r := 1; r < l.Rows; r++ {
+		first := len(headerTable) + (r-1)*len(rowTable)
+		for _, e := range row {
+			es = append(es, mle.Entry{Row: first + e.con, Col: l.column(r, e.v), Val: e.val})
+		}
+	}
+	return mle.NewSparse(l.NumConstraints(), l.Cells(), es)
 }
 
 // column is the index in z of variable v on row r, as at resolves it: the
