@@ -1,6 +1,7 @@
 package interleave
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -43,8 +44,7 @@ func (l *Layout) CCS() (*ccs.CCS, error) {
 
 func buildCCS(rows int) (*ccs.CCS, error) {
 	l := &Layout{Rows: rows}
-	// The three matrices are independent and each is sorted into its sparse
-	// form on its own, so they are built concurrently.
+	// The three matrices are independent, so they are built concurrently.
 	var (
 		ms   [3]*mle.Sparse
 		errs [3]error
@@ -73,34 +73,66 @@ type tableEntry struct {
 	val goldilocks.Element
 }
 
-// entriesOf returns the terms of form k (0 A, 1 B, 2 C) of t's constraints.
-func entriesOf(t []Constraint, k int) []tableEntry {
-	var es []tableEntry
+// formOf returns the terms of form k (0 A, 1 B, 2 C) of t's constraints as
+// placed on step row r: constraint by constraint, each one's terms in
+// increasing column order, those at the same column summed and zeros
+// dropped, the row-major order mle.NewSparseSorted takes. Every row strictly
+// between the first and the last places a variable at the same offset from
+// the row's start (the constant at column 0, before them all), so one such
+// row's order and merging serve them all.
+func (l *Layout) formOf(t []Constraint, k, r int) []tableEntry {
+	type placed struct {
+		col int
+		tableEntry
+	}
+	n := 0
+	for _, c := range t {
+		n += len([3]Lin{c.A, c.B, c.C}[k])
+	}
+	es := make([]tableEntry, 0, n)
+	var ps []placed
 	for i, c := range t {
+		ps = ps[:0]
 		for _, term := range [3]Lin{c.A, c.B, c.C}[k] {
 			var v goldilocks.Element
 			v.SetInt64(term.Coeff)
-			es = append(es, tableEntry{con: i, v: term.Var, val: v})
+			ps = append(ps, placed{l.column(r, term.Var), tableEntry{con: i, v: term.Var, val: v}})
+		}
+		slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.col, b.col) })
+		for j := 0; j < len(ps); {
+			e := ps[j].tableEntry
+			for j++; j < len(ps) && ps[j].col == ps[j-1].col; j++ {
+				e.val.Add(&e.val, &ps[j].val)
+			}
+			if !e.val.IsZero() {
+				es = append(es, e)
+			}
 		}
 	}
 	return es
 }
 
 // matrix returns matrix k (0 A, 1 B, 2 C) of l's step CCS: the header
-// table's form k on row 0, then the row table's on rows 1 … R−1.
+// table's form k on row 0, then the row table's on rows 1 … R−1, emitted in
+// row-major order so that no sort is needed to build it.
 func (l *Layout) matrix(k int) (*mle.Sparse, error) {
-	header, row := entriesOf(headerTable, k), entriesOf(rowTable, k)
-	es := make([]mle.Entry, 0, len(header)+(l.Rows-1)*len(row))
+	last := l.Rows - 1
+	header, middle, end := l.formOf(headerTable, k, 0), l.formOf(rowTable, k, 1), l.formOf(rowTable, k, last)
+	es := make([]mle.Entry, 0, len(header)+max(0, last-1)*len(middle)+len(end))
 	for _, e := range header {
 		es = append(es, mle.Entry{Row: e.con, Col: l.column(0, e.v), Val: e.val})
 	}
-	for r := 1; r < l.Rows; r++ {
+	for r := 1; r <= last; r++ {
+		form := middle
+		if r == last {
+			form = end
+		}
 		first := len(headerTable) + (r-1)*len(rowTable)
-		for _, e := range row {
+		for _, e := range form {
 			es = append(es, mle.Entry{Row: first + e.con, Col: l.column(r, e.v), Val: e.val})
 		}
 	}
-	return mle.NewSparse(l.NumConstraints(), l.Cells(), es)
+	return mle.NewSparseSorted(l.NumConstraints(), l.Cells(), es)
 }
 
 // column is the index in z of variable v on row r, as at resolves it: the

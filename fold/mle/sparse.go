@@ -13,7 +13,8 @@ import (
 	"github.com/ssprove/ssprove/internal/parallel"
 )
 
-// ErrIndex is wrapped by every error about a matrix entry outside the matrix.
+// ErrIndex is wrapped by every error about a matrix entry outside the matrix,
+// or out of the order NewSparseSorted requires.
 var ErrIndex = errors.New("mle: matrix entry out of range")
 
 // MaxDim is the most rows or columns a sparse matrix may have: the number of
@@ -93,6 +94,50 @@ func NewSparse(rows, cols int, entries []Entry) (*Sparse, error) {
 			}
 		}
 		m.rowStart[i+1] = len(m.vals)
+	}
+	return m, nil
+}
+
+// NewSparseSorted returns the rows×cols matrix with the given entries, which
+// must already be in the canonical order Entries yields: rows ascending,
+// columns strictly ascending within a row. It builds the matrix NewSparse
+// would from the same entries in a single pass, without sorting, for callers
+// that emit a matrix row by row. Zero values are dropped, as NewSparse drops
+// them. Dimensions above MaxDim or negative, entries outside the matrix, and
+// an entry not after its predecessor (out of order, or a second one at the
+// same position) are errors wrapping ErrIndex. entries is not modified.
+func NewSparseSorted(rows, cols int, entries []Entry) (*Sparse, error) {
+	if rows < 0 || cols < 0 || rows > MaxDim || cols > MaxDim {
+		return nil, fmt.Errorf("mle: NewSparseSorted of a %d×%d matrix, each dimension must lie in [0, %d]: %w", rows, cols, MaxDim, ErrIndex)
+	}
+	m := &Sparse{
+		rows:     rows,
+		cols:     cols,
+		rowStart: make([]int, rows+1),
+		colIdx:   make([]uint32, 0, len(entries)),
+		vals:     make([]goldilocks.Element, 0, len(entries)),
+	}
+	// (row, col) of the previous entry; (0, −1) lets the first be anywhere.
+	row, col := 0, -1
+	for k, e := range entries {
+		if e.Row < 0 || e.Row >= rows || e.Col < 0 || e.Col >= cols {
+			return nil, fmt.Errorf("mle: NewSparseSorted: entry %d at (%d, %d) outside the %d×%d matrix: %w", k, e.Row, e.Col, rows, cols, ErrIndex)
+		}
+		if e.Row < row || e.Row == row && e.Col <= col {
+			return nil, fmt.Errorf("mle: NewSparseSorted: entry %d at (%d, %d) does not come after entry %d at (%d, %d) in row-major order: %w", k, e.Row, e.Col, k-1, row, col, ErrIndex)
+		}
+		// Rows skipped since the previous entry end where it did.
+		for ; row < e.Row; row++ {
+			m.rowStart[row+1] = len(m.vals)
+		}
+		col = e.Col
+		if !e.Val.IsZero() {
+			m.colIdx = append(m.colIdx, uint32(col))
+			m.vals = append(m.vals, e.Val)
+		}
+	}
+	for ; row < rows; row++ {
+		m.rowStart[row+1] = len(m.vals)
 	}
 	return m, nil
 }

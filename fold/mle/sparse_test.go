@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -380,4 +381,143 @@ func BenchmarkSparse(b *testing.B) {
 		}
 		report(b)
 	})
+}
+
+// sparseSameLayout reports whether a and b are the same matrix in the same
+// internal form, empty slices and nil alike.
+func sparseSameLayout(a, b *Sparse) bool {
+	return a.rows == b.rows && a.cols == b.cols &&
+		slices.Equal(a.rowStart, b.rowStart) && slices.Equal(a.colIdx, b.colIdx) && slices.Equal(a.vals, b.vals)
+}
+
+// sparseRowMajor returns random entries of a rows×cols matrix in row-major
+// order, each position present with probability density, some of them zero.
+func sparseRowMajor(rng *rand.Rand, rows, cols int, density float64) []Entry {
+	var es []Entry
+	for i := range rows {
+		for j := range cols {
+			if rng.Float64() >= density {
+				continue
+			}
+			e := Entry{Row: i, Col: j, Val: sparseRandF(rng)}
+			if rng.IntN(16) == 0 {
+				e.Val.SetZero()
+			}
+			es = append(es, e)
+		}
+	}
+	return es
+}
+
+func TestSparseSortedMatchesNewSparse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	shapes := []struct {
+		rows, cols int
+		density    float64
+	}{
+		{0, 0, 0}, {0, 7, 0}, {7, 0, 0}, {1, 1, 1}, {1, 1, 0.5}, {2, 2, 1}, {3, 5, 0.5},
+		{1, 1000, 0.3},      // one row
+		{1, 1 << 17, 0.001}, // wide, one row
+		{4, 100000, 0.0005}, // wide
+		{1000, 3, 0.1},      // tall, most rows empty
+		{200, 200, 0.02},    // empty rows between full ones
+		{129, 65, 0.1},
+		{3001, 257, 0.03},
+	}
+	for _, sh := range shapes {
+		t.Run(fmt.Sprintf("%dx%d/%g", sh.rows, sh.cols, sh.density), func(t *testing.T) {
+			es := sparseRowMajor(rng, sh.rows, sh.cols, sh.density)
+			got, err := NewSparseSorted(sh.rows, sh.cols, es)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// NewSparse gets the same entries shuffled: it must not lean on
+			// their order to agree.
+			shuffled := slices.Clone(es)
+			rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			want, err := NewSparse(sh.rows, sh.cols, shuffled)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sparseSameLayout(got, want) {
+				t.Fatalf("NewSparseSorted of %d entries differs from NewSparse: %d nonzeros, want %d", len(es), got.NonZeros(), want.NonZeros())
+			}
+		})
+	}
+}
+
+// Empty rows before, between and after the entries start and end where the
+// previous row ends.
+func TestSparseSortedEmptyRows(t *testing.T) {
+	one, two := goldilocks.NewElement(1), goldilocks.NewElement(2)
+	m, err := NewSparseSorted(5, 3, []Entry{{1, 0, one}, {1, 2, two}, {3, 1, one}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 0, 2, 2, 3, 3}; !slices.Equal(m.rowStart, want) {
+		t.Fatalf("row starts %v, want %v", m.rowStart, want)
+	}
+}
+
+func TestSparseSortedErrors(t *testing.T) {
+	one := goldilocks.NewElement(1)
+	var zero goldilocks.Element
+	for _, tc := range []struct {
+		name       string
+		rows, cols int
+		es         []Entry
+		entry      string // how the error must name the offending entry
+	}{
+		{"negative rows", -1, 2, nil, ""},
+		{"cols above MaxDim", 1, MaxDim + 1, nil, ""},
+		{"row past the end", 2, 2, []Entry{{0, 0, one}, {2, 0, one}}, "entry 1 "},
+		{"negative col", 2, 2, []Entry{{0, -1, one}}, "entry 0 "},
+		{"rows descending", 3, 3, []Entry{{0, 0, one}, {2, 0, one}, {1, 2, one}}, "entry 2 "},
+		{"cols descending", 3, 3, []Entry{{1, 0, one}, {1, 2, one}, {1, 1, one}}, "entry 2 "},
+		{"repeated position", 3, 3, []Entry{{0, 1, one}, {0, 1, one}}, "entry 1 "},
+		{"repeated position, second zero", 3, 3, []Entry{{2, 2, one}, {2, 2, zero}}, "entry 1 "},
+		{"repeated position, first zero", 3, 3, []Entry{{2, 2, zero}, {2, 2, one}}, "entry 1 "},
+		{"column order across rows", 3, 3, []Entry{{0, 1, one}, {1, 0, one}, {0, 2, one}}, "entry 2 "},
+	} {
+		_, err := NewSparseSorted(tc.rows, tc.cols, tc.es)
+		if !errors.Is(err, ErrIndex) {
+			t.Errorf("%s: got %v, want ErrIndex", tc.name, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.entry) {
+			t.Errorf("%s: %q does not name %q", tc.name, err, tc.entry)
+		}
+	}
+}
+
+// BenchmarkNewSparse builds one matrix from the same row-major entries
+// with NewSparse, the reference, and NewSparseSorted.
+func BenchmarkNewSparse(b *testing.B) {
+	const rows, cols, perRow = 1 << 16, 1 << 16, 8
+	rng := rand.New(rand.NewPCG(7, 8))
+	es := make([]Entry, 0, rows*perRow)
+	for i := range rows {
+		row := make([]int, 0, perRow)
+		for range perRow {
+			row = append(row, rng.IntN(cols))
+		}
+		slices.Sort(row)
+		for _, j := range slices.Compact(row) {
+			es = append(es, Entry{Row: i, Col: j, Val: sparseRandF(rng)})
+		}
+	}
+	for _, c := range []struct {
+		name string
+		f    func(int, int, []Entry) (*Sparse, error)
+	}{{"NewSparse", NewSparse}, {"NewSparseSorted", NewSparseSorted}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.f(rows, cols, es); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(es))*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+		})
+	}
 }
