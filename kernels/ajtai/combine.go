@@ -18,13 +18,17 @@ type K = gl64.K
 // polynomials (lattice/ajtai VerifySmall). len(v) must be m and len(out)
 // D·κ.
 //
-// A stored matrix is read in coefficient form. Otherwise each column is
-// regenerated from the Source and used at once: only its coefficients,
-// with no transform, so the expansion is most of the cost. Columns are
-// spread over GOMAXPROCS goroutines, each with its own accumulator, summed
-// at the end; the inner loop is ext's MulAddBase on the selected backend's
-// host side. There is no CUDA path: the work is one pass over M, bound by
-// the expansion or by memory, and a device would first need M uploaded.
+// A matrix that keeps its coefficients is read in that form. Otherwise each
+// column is regenerated and used at once, while it is in L1: only its
+// coefficients, with no transform, so the expansion is most of the cost. A
+// matrix built from words (NewWordMatrix) skips even the conversion: a
+// canonical word x, read as a Montgomery word, is the element x·R⁻¹, so the
+// sum comes out R⁻¹ times too small and one product by R per output entry
+// fixes it, instead of one per word of M. Columns are spread over GOMAXPROCS
+// goroutines, each with its own accumulator, summed at the end; the inner
+// loop is ext's MulAddBase on the selected backend's host side. There is no
+// CUDA path: the work is one pass over M, bound by the expansion or by
+// memory, and a device would first need M uploaded.
 func CombineColumns(ctx context.Context, mat *Matrix, v, out []K) error {
 	if mat == nil {
 		return fmt.Errorf("%w: nil matrix", ErrShape)
@@ -46,27 +50,32 @@ func CombineColumns(ctx context.Context, mat *Matrix, v, out []K) error {
 	// A stored column is κ rows of coefStride, the padding zero; a
 	// regenerated one κ rows of D. The accumulators take the same layout.
 	stride := D
-	if mat.Stored() {
+	if mat.coef != nil {
 		stride = coefStride
 	}
 	per := mat.kappa * stride
 	nw := workers(mat.m)
 	accs := make([]K, nw*per)
-	raws := make([][]E, nw)
+	var col []E
+	if mat.coef == nil {
+		col = make([]E, nw*per)
+	}
 	err = forChunks(ctx, mat.m, nw, func(w, lo, hi int) error {
 		acc := accs[w*per : (w+1)*per]
-		var cols []E
-		if mat.Stored() {
-			cols = mat.coef[lo*per : hi*per]
-		} else {
-			if raws[w] == nil {
-				raws[w] = make([]E, chunkColumns*per)
+		if mat.coef != nil {
+			for c, s := range v[lo:hi] {
+				ev.MulAddBase(acc, s, mat.coef[(lo+c)*per:(lo+c+1)*per])
 			}
-			cols = raws[w][:(hi-lo)*per]
-			mat.src(cols, lo, hi)
+			return nil
 		}
-		for c, s := range v[lo:hi] {
-			ev.MulAddBase(acc, s, cols[c*per:(c+1)*per])
+		col := col[w*per : (w+1)*per]
+		for j := lo; j < hi; j++ {
+			if mat.words != nil {
+				mat.words(asWords(col), j, j+1)
+			} else {
+				mat.src(col, j, j+1)
+			}
+			ev.MulAddBase(acc, v[j], col)
 		}
 		return nil
 	})
@@ -80,5 +89,16 @@ func CombineColumns(ctx context.Context, mat *Matrix, v, out []K) error {
 	for i := range mat.kappa {
 		copy(out[i*D:(i+1)*D], acc[i*stride:i*stride+D])
 	}
+	if mat.coef == nil && mat.words != nil {
+		for k := range out {
+			out[k].MulByElement(&out[k], &montgomeryR)
+		}
+	}
 	return nil
 }
+
+// montgomeryR is the element R = 2^64 mod q = 2^32 − 1.
+var montgomeryR = func() (r E) {
+	r.SetUint64(1<<32 - 1)
+	return r
+}()

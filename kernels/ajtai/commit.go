@@ -322,7 +322,8 @@ type worker struct {
 	// forms of column lo+c of M that some witness needs.
 	kinds []kind
 	forms []form
-	// For a matrix that is not stored: the chunk's columns of M.
+	// The chunk's columns of M in the forms the matrix does not keep, and
+	// for a regenerated one the source's words.
 	raw, mcoef, mhat []E
 }
 
@@ -331,9 +332,11 @@ type pair struct{ w, j int }
 
 func newWorker(mat *Matrix) *worker {
 	w := &worker{forms: make([]form, chunkColumns)}
-	if !mat.Stored() {
+	if mat.keep == Regenerate {
 		w.raw = make([]E, chunkColumns*mat.kappa*D)
 		w.mcoef = make([]E, chunkColumns*mat.kappa*coefStride)
+	}
+	if mat.keep != StoreAll {
 		w.mhat = make([]E, chunkColumns*mat.kappa*Points)
 	}
 	return w
@@ -435,11 +438,25 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, zs witnessBatch, lo, hi in
 	if !work {
 		return nil
 	}
-	coef, hat, base := mat.coef, mat.hat, 0
-	if !mat.Stored() {
-		coef, hat, base = w.mcoef[:n*kappa*coefStride], w.mhat[:n*kappa*Points], lo
+	// coef and hat hold the columns from coefBase and hatBase on: all of M
+	// where it is stored, the chunk's columns where they are made here.
+	coef, hat, coefBase, hatBase := mat.coef, mat.hat, 0, 0
+	switch mat.keep {
+	case Regenerate:
+		coef, hat, coefBase, hatBase = w.mcoef[:n*kappa*coefStride], w.mhat[:n*kappa*Points], lo, lo
 		if err := mat.expand(w.raw, coef, hat, lo, hi, forms); err != nil {
 			return err
+		}
+	case StoreCoefficients:
+		hat, hatBase = w.mhat[:n*kappa*Points], lo
+		for c, f := range forms {
+			if f&hatForm == 0 {
+				continue
+			}
+			j := lo + c
+			if err := mat.transform(hat[c*kappa*Points:(c+1)*kappa*Points], coef[j*kappa*coefStride:(j+1)*kappa*coefStride], coefStride); err != nil {
+				return err
+			}
 		}
 	}
 	w.pairs = w.pairs[:0]
@@ -447,7 +464,7 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, zs witnessBatch, lo, hi in
 		c := j - lo
 		col := kinds[c*batch : (c+1)*batch]
 		if forms[c]&coefForm != 0 {
-			m := coef[(j-base)*kappa*coefStride : (j-base+1)*kappa*coefStride]
+			m := coef[(j-coefBase)*kappa*coefStride : (j-coefBase+1)*kappa*coefStride]
 			for v, kd := range col {
 				if kd == digits {
 					zs.addDigits(k, w.coef[v*kappa*accWidth:(v+1)*kappa*accWidth], m, v, j)
@@ -460,7 +477,7 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, zs witnessBatch, lo, hi in
 		// A column's dense witnesses are transformed and multiplied in one
 		// flush, so its evaluations are read once.
 		if len(w.pairs)+denseCount(col) > w.slots {
-			if err := w.flush(mat, k, hat, base); err != nil {
+			if err := w.flush(mat, k, hat, hatBase); err != nil {
 				return err
 			}
 		}
@@ -474,7 +491,7 @@ func (w *worker) columns(mat *Matrix, k *gl64.Commit, zs witnessBatch, lo, hi in
 			w.pairs = append(w.pairs, pair{v, j})
 		}
 	}
-	return w.flush(mat, k, hat, base)
+	return w.flush(mat, k, hat, hatBase)
 }
 
 func denseCount(kinds []kind) int {

@@ -22,10 +22,12 @@
 //     over Goldilocks (81 does not divide q − 1), which is why the
 //     transform is the plain cyclic one of a larger power of two.
 //
-// A Matrix keeps M in memory in both forms (coefficients padded to whole
-// vectors, and NTT evaluations) when it is built with store; otherwise every
-// Commit regenerates the columns it needs from the Source, and that expansion
-// (and the transforms of M it implies) is part of the cost. CommitBatch
+// A Matrix keeps M in memory as its Storage says: in both forms
+// (coefficients padded to whole vectors, and NTT evaluations), in
+// coefficient form only (a verifier's key: what CombineColumns reads, under
+// a third of the memory, and Commit transforms the columns it needs), or not
+// at all, every call regenerating the columns it needs from the Source, that
+// expansion (and the transforms of M it implies) being part of the cost. CommitBatch
 // commits to several witnesses in one pass over M, so that each column is
 // read or regenerated once for all of them: with M regenerated that is most of
 // the cost of a commitment (about 5× less time for 12 witnesses of 2^16
@@ -40,7 +42,9 @@
 // the reduction computes anyway, and CombineColumns combines the columns of
 // M with weights in the extension K, one pass over M with no transforms.
 // Canonical turns a filler of canonical words (a seed's expansion) into a
-// Source, converting to field elements in bulk on the vector loops.
+// Source, converting to field elements in bulk on the vector loops;
+// NewWordMatrix builds a Matrix from such a filler, which lets
+// CombineColumns on a regenerated matrix skip the conversion.
 //
 // The inner loops run on the backend accel.Selected returns (portable Go,
 // AVX-512, AVX2; NEON runs the portable loops with its own NTT). With cuda

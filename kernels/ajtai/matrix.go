@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -42,43 +43,113 @@ var ErrShape = errors.New("ajtai: wrong dimensions")
 var ErrEntry = errors.New("ajtai: witness entry is not a reduced field element")
 
 // Matrix is M ∈ R_q^{κ×m} in the layouts the kernel reads. Its contents never
-// change after NewMatrix, and it is safe for concurrent use.
+// change once built, and it is safe for concurrent use.
 type Matrix struct {
 	kappa, m int
 	src      Source
-	dom      *ntt.Domain
+	// words is the filler src converts, for a matrix built by
+	// NewWordMatrix: CombineColumns reads regenerated columns from it
+	// unconverted.
+	words Words
+	dom   *ntt.Domain
+	keep  Storage
 	// coef holds row i of column j at (j·κ+i)·coefStride, padded with zeros;
-	// hat holds its NTT at (j·κ+i)·Points. Both nil when not stored.
+	// hat holds its NTT at (j·κ+i)·Points. Each is nil when not kept.
 	coef, hat []E
 	workers   sync.Pool // of *worker, see getWorker
+}
+
+// Storage is what a Matrix keeps of M in memory.
+type Storage uint8
+
+const (
+	// Regenerate keeps nothing: every call regenerates from the source the
+	// columns it reads, and transforms those it multiplies through the NTT.
+	Regenerate Storage = iota
+	// StoreCoefficients keeps M in coefficient form (κ·m·56·8 bytes): what
+	// CombineColumns and the additions path read. Dense witness columns
+	// still need M's transforms, computed from the stored coefficients in
+	// every commitment (κ transforms per column touched, no expansion).
+	StoreCoefficients
+	// StoreAll keeps M in coefficient and NTT form (κ·m·184·8 bytes), every
+	// commitment reading both.
+	StoreAll
+)
+
+func (s Storage) String() string {
+	switch s {
+	case Regenerate:
+		return "regenerated"
+	case StoreCoefficients:
+		return "coefficients"
+	case StoreAll:
+		return "stored"
+	}
+	return fmt.Sprintf("Storage(%d)", uint8(s))
 }
 
 // maxElements bounds κ·m so sizes stay far from int overflow.
 const maxElements = 1 << 40
 
 // NewMatrix returns M, given by src, with κ rows and m columns. With store it
-// expands and transforms the whole matrix now (κ·m·(coefStride+Points)·8
-// bytes, see StoredBytes), across GOMAXPROCS goroutines; without, each Commit
-// regenerates what it reads.
+// expands and transforms the whole matrix now (StoreAll), across GOMAXPROCS
+// goroutines; without, each Commit regenerates what it reads (Regenerate).
 func NewMatrix(ctx context.Context, kappa, m int, src Source, store bool) (*Matrix, error) {
-	if kappa < 1 || m < 1 || kappa > maxElements/m {
-		return nil, fmt.Errorf("%w: κ = %d, m = %d", ErrShape, kappa, m)
-	}
 	if src == nil {
 		return nil, errors.New("ajtai: nil matrix source")
+	}
+	keep := Regenerate
+	if store {
+		keep = StoreAll
+	}
+	return newMatrix(ctx, kappa, m, src, nil, keep)
+}
+
+// NewWordMatrix returns M with κ rows and m columns whose coefficients words
+// gives as canonical integers (a seed's expansion), keeping what keep says.
+// Its columns are Canonical(words)'s; the difference from NewMatrix is that
+// CombineColumns on a regenerated matrix reads the words as they come, with
+// no conversion to field elements.
+func NewWordMatrix(ctx context.Context, kappa, m int, words Words, keep Storage) (*Matrix, error) {
+	if words == nil {
+		return nil, errors.New("ajtai: nil matrix source")
+	}
+	if keep > StoreAll {
+		return nil, fmt.Errorf("ajtai: unknown matrix storage %d", keep)
+	}
+	return newMatrix(ctx, kappa, m, Canonical(words), words, keep)
+}
+
+func newMatrix(ctx context.Context, kappa, m int, src Source, words Words, keep Storage) (*Matrix, error) {
+	if kappa < 1 || m < 1 || kappa > maxElements/m {
+		return nil, fmt.Errorf("%w: κ = %d, m = %d", ErrShape, kappa, m)
 	}
 	dom, err := ntt.NewDomain(Points, ntt.WithTasks(1))
 	if err != nil {
 		return nil, err
 	}
-	mat := &Matrix{kappa: kappa, m: m, src: src, dom: dom}
-	if !store {
+	mat := &Matrix{kappa: kappa, m: m, src: src, words: words, dom: dom, keep: keep}
+	if keep == Regenerate {
 		return mat, nil
 	}
 	mat.coef = make([]E, m*kappa*coefStride)
-	mat.hat = make([]E, m*kappa*Points)
-	err = forChunks(ctx, m, workers(m), func(_, lo, hi int) error {
-		return mat.expand(make([]E, (hi-lo)*kappa*D), mat.coef[lo*kappa*coefStride:hi*kappa*coefStride], mat.hat[lo*kappa*Points:hi*kappa*Points], lo, hi, nil)
+	forms := []form{coefForm}
+	if keep == StoreAll {
+		mat.hat = make([]E, m*kappa*Points)
+		forms[0] = allForms
+	}
+	nw := workers(m)
+	raws := make([][]E, nw)
+	all := slices.Repeat(forms, chunkColumns)
+	err = forChunks(ctx, m, nw, func(w, lo, hi int) error {
+		if raws[w] == nil {
+			raws[w] = make([]E, chunkColumns*kappa*D)
+		}
+		var hat []E
+		if mat.hat != nil {
+			hat = mat.hat[lo*kappa*Points : hi*kappa*Points]
+		}
+		return mat.expand(raws[w], mat.coef[lo*kappa*coefStride:hi*kappa*coefStride], hat, lo, hi, all[:hi-lo])
 	})
 	if err != nil {
 		return nil, err
@@ -86,9 +157,16 @@ func NewMatrix(ctx context.Context, kappa, m int, src Source, store bool) (*Matr
 	return mat, nil
 }
 
-// StoredBytes is the memory a stored matrix of κ×m takes.
-func StoredBytes(kappa, m int) int64 {
-	return int64(kappa) * int64(m) * (coefStride + Points) * 8
+// StoredBytes is the memory a matrix of κ×m takes when it keeps it.
+func StoredBytes(kappa, m int, keep Storage) int64 {
+	per := int64(0)
+	switch keep {
+	case StoreCoefficients:
+		per = coefStride
+	case StoreAll:
+		per = coefStride + Points
+	}
+	return int64(kappa) * int64(m) * per * 8
 }
 
 // Kappa returns κ, the number of rows.
@@ -97,56 +175,58 @@ func (mat *Matrix) Kappa() int { return mat.kappa }
 // Columns returns m, the number of columns.
 func (mat *Matrix) Columns() int { return mat.m }
 
-// Stored reports whether the matrix is kept in memory.
-func (mat *Matrix) Stored() bool { return mat.coef != nil }
+// Stored reports whether the matrix is kept in memory, in either form.
+func (mat *Matrix) Stored() bool { return mat.keep != Regenerate }
+
+// Storage returns what the matrix keeps in memory.
+func (mat *Matrix) Storage() Storage { return mat.keep }
 
 // expand reads columns [lo, hi) of M from the source into raw and writes, at
 // the same column positions, the padded coefficient rows of the columns whose
 // forms include coefForm into coef and the transforms of those whose forms
-// include hatForm into hat; nil forms means every column in both forms.
-// Columns that need neither are not even read from the source: a
-// regenerated matrix costs only the columns a commitment touches.
+// include hatForm into hat. Columns that need neither are not even read from
+// the source: a regenerated matrix costs only the columns a commitment
+// touches.
 func (mat *Matrix) expand(raw, coef, hat []E, lo, hi int, forms []form) error {
 	per := mat.kappa * D
-	wants := func(c int) form {
-		if forms == nil {
-			return allForms
-		}
-		return forms[c]
-	}
 	for a := lo; a < hi; {
-		if wants(a-lo) == 0 {
+		if forms[a-lo] == 0 {
 			a++
 			continue
 		}
 		b := a + 1
-		for b < hi && wants(b-lo) != 0 {
+		for b < hi && forms[b-lo] != 0 {
 			b++
 		}
 		mat.src(raw[(a-lo)*per:(b-lo)*per], a, b)
 		a = b
 	}
-	for c := range hi - lo {
-		if wants(c)&coefForm != 0 {
+	for c, f := range forms {
+		if f&coefForm != 0 {
 			for i := range mat.kappa {
 				r := c*mat.kappa + i
 				copy(coef[r*coefStride:r*coefStride+D], raw[r*D:(r+1)*D])
 				clear(coef[r*coefStride+D : (r+1)*coefStride])
 			}
 		}
-		if wants(c)&hatForm != 0 {
-			rows := hat[c*mat.kappa*Points : (c+1)*mat.kappa*Points]
-			for i := range mat.kappa {
-				row := rows[i*Points : (i+1)*Points]
-				copy(row, raw[(c*mat.kappa+i)*D:(c*mat.kappa+i+1)*D])
-				clear(row[D:])
-			}
-			if err := mat.dom.ForwardBatch(rows); err != nil {
+		if f&hatForm != 0 {
+			if err := mat.transform(hat[c*mat.kappa*Points:(c+1)*mat.kappa*Points], raw[c*per:(c+1)*per], D); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// transform writes into hat the NTTs of the κ rows of a column of M whose
+// coefficients start every stride words of rows.
+func (mat *Matrix) transform(hat, rows []E, stride int) error {
+	for i := range mat.kappa {
+		row := hat[i*Points : (i+1)*Points]
+		copy(row, rows[i*stride:i*stride+D])
+		clear(row[D:])
+	}
+	return mat.dom.ForwardBatch(hat)
 }
 
 // chunkColumns is how many columns a goroutine takes at a time: enough to

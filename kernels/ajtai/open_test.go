@@ -11,7 +11,8 @@ import (
 	"github.com/ssprove/ssprove/kernels/internal/gl64"
 )
 
-// testMatrices returns M from testSource stored and regenerated.
+// testMatrices returns M from testSource stored and regenerated, and M
+// from testWords in every Storage.
 func testMatrices(t testing.TB, kappa, m int) map[string]*Matrix {
 	t.Helper()
 	mats := map[string]*Matrix{}
@@ -22,7 +23,34 @@ func testMatrices(t testing.TB, kappa, m int) map[string]*Matrix {
 		}
 		mats[name] = mat
 	}
+	for _, keep := range []Storage{Regenerate, StoreCoefficients, StoreAll} {
+		mat, err := NewWordMatrix(context.Background(), kappa, m, testWords(kappa, 7), keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mat.Storage() != keep {
+			t.Fatalf("NewWordMatrix(%v) keeps %v", keep, mat.Storage())
+		}
+		mats["words/"+keep.String()] = mat
+	}
 	return mats
+}
+
+// testWords is a pseudorandom matrix as canonical words, the extremes 0
+// and q − 1 among them.
+func testWords(kappa int, seed uint64) Words {
+	return func(dst []uint64, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			r := rand.New(rand.NewPCG(seed, uint64(j)))
+			for i := range dst[(j-lo)*kappa*D : (j-lo+1)*kappa*D] {
+				x := r.Uint64N(gl64.Q)
+				if r.IntN(16) == 0 {
+					x = []uint64{0, gl64.Q - 1}[r.IntN(2)]
+				}
+				dst[(j-lo)*kappa*D+i] = x
+			}
+		}
+	}
 }
 
 // schoolbook returns P_i = Σ_j M_ij·z_j in F[X], unreduced: κ rows of 2D−1

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
+	kajtai "github.com/ssprove/ssprove/kernels/ajtai"
 	"github.com/ssprove/ssprove/lattice/challenge"
 	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
@@ -39,12 +40,12 @@ func setup(t testing.TB, m int, opts ...Option) *PublicParams {
 func column(t testing.TB, kappa, j int) []ring.Elem {
 	var seed [SeedSize]byte
 	copy(seed[:], testSeed())
-	src, err := expander(seed, kappa)
+	words, err := expander(seed, kappa)
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw := make([]goldilocks.Element, kappa*ring.D)
-	src(raw, j, j+1)
+	kajtai.Canonical(words)(raw, j, j+1)
 	out := make([]ring.Elem, kappa)
 	for i := range out {
 		copy(out[i][:], raw[i*ring.D:])
@@ -129,7 +130,7 @@ func TestSecurity(t *testing.T) {
 func TestCommitIsRingProduct(t *testing.T) {
 	const m = 21
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, pp := range []*PublicParams{setup(t, m), setup(t, m, WithMemory(0))} {
+	for _, pp := range keys(t, m) {
 		for _, kind := range []string{"full", "bits", "digits"} {
 			Z := randomWitness(r, kind, ring.D*m)
 			got, err := pp.Commit(ctx, Z)
@@ -150,7 +151,7 @@ func TestCommitIsRingProduct(t *testing.T) {
 			}
 			for i := range want {
 				if got[i] != want[i] {
-					t.Fatalf("stored=%v %s: ring element %d differs from Σ M_ij·z_j", pp.Stored(), kind, i)
+					t.Fatalf("%s %s: ring element %d differs from Σ M_ij·z_j", pp.mat.Storage(), kind, i)
 				}
 			}
 		}

@@ -30,17 +30,13 @@ func equalCommitments(a, b Commitment) bool {
 	return true
 }
 
-// TestCommitBatch checks CommitBatch against Commit per witness, on a stored
-// matrix and on one regenerated from the seed, and that Π_DEC's use of it
+// TestCommitBatch checks CommitBatch against Commit per witness, on keys
+// of every storage mode, and that Π_DEC's use of it
 // holds: the commitments to the digit matrices of Z recompose to Z's.
 func TestCommitBatch(t *testing.T) {
 	const m = 41
 	kinds := []string{"full", "bits", "digits", "bounded", "zero"}
-	stored, regenerated := setup(t, m), setup(t, m, WithMemory(0))
-	if !stored.Stored() || regenerated.Stored() {
-		t.Fatal("WithMemory(0) should make Setup regenerate M, and the default keep it")
-	}
-	for _, pp := range []*PublicParams{stored, regenerated} {
+	for _, pp := range keys(t, m) {
 		r := rand.New(rand.NewPCG(11, 12))
 		for _, n := range []int{1, 2, 3, 12, 13} {
 			Zs := make([][]goldilocks.Element, n)
@@ -60,7 +56,7 @@ func TestCommitBatch(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !equalCommitments(cs[w], want) {
-					t.Fatalf("stored=%v batch of %d: witness %d differs from Commit", pp.Stored(), n, w)
+					t.Fatalf("%s batch of %d: witness %d differs from Commit", pp.mat.Storage(), n, w)
 				}
 			}
 		}
@@ -84,7 +80,7 @@ func TestCommitBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !equalCommitments(rec, c) {
-			t.Fatalf("stored=%v: the digit commitments do not recompose to Z's", pp.Stored())
+			t.Fatalf("%s: the digit commitments do not recompose to Z's", pp.mat.Storage())
 		}
 	}
 }
@@ -120,9 +116,9 @@ func TestCommitBatchErrors(t *testing.T) {
 func BenchmarkCommitBatch(b *testing.B) {
 	const n, batch = 1 << 16, 12
 	m := (n + ring.D - 1) / ring.D
-	for _, opts := range [][]Option{nil, {WithMemory(0)}} {
+	for _, opts := range storageOptions {
 		pp := setup(b, m, opts...)
-		matrix := map[bool]string{true: "stored", false: "regenerated"}[pp.Stored()]
+		matrix := pp.mat.Storage().String()
 		for _, kind := range []string{"digits", "full"} {
 			r := rand.New(rand.NewPCG(1, 1))
 			Zs := make([][]goldilocks.Element, batch)
@@ -191,13 +187,13 @@ func lifted(Z []int8) []goldilocks.Element {
 }
 
 // TestCommitDigits checks CommitDigits against CommitBatch of the lifted
-// matrices, on a stored matrix and on one regenerated from the seed, and
+// matrices, on keys of every storage mode, and
 // Π_DEC's use of it: the commitments to the int8 digit planes of Z
 // recompose to Z's.
 func TestCommitDigits(t *testing.T) {
 	const m = 41
 	kinds := []string{"bits", "ternary", "small", "int8", "zero-columns"}
-	for _, pp := range []*PublicParams{setup(t, m), setup(t, m, WithMemory(0))} {
+	for _, pp := range keys(t, m) {
 		r := rand.New(rand.NewPCG(13, 14))
 		for _, n := range []int{1, 2, 12, 13} {
 			Zs := make([][]int8, n)
@@ -219,7 +215,7 @@ func TestCommitDigits(t *testing.T) {
 			}
 			for w := range Zs {
 				if !equalCommitments(got[w], want[w]) {
-					t.Fatalf("stored=%v batch of %d: witness %d differs from CommitBatch", pp.Stored(), n, w)
+					t.Fatalf("%s batch of %d: witness %d differs from CommitBatch", pp.mat.Storage(), n, w)
 				}
 			}
 		}
@@ -250,11 +246,11 @@ func TestCommitDigits(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !equalCommitments(rec, c) {
-			t.Fatalf("stored=%v: the digit-plane commitments do not recompose to Z's", pp.Stored())
+			t.Fatalf("%s: the digit-plane commitments do not recompose to Z's", pp.mat.Storage())
 		}
 		for i, plane := range planes {
 			if err := pp.VerifyDigits(ctx, cs[i], plane, int(p.Base)); err != nil {
-				t.Fatalf("stored=%v: plane %d does not open its commitment: %v", pp.Stored(), i, err)
+				t.Fatalf("%s: plane %d does not open its commitment: %v", pp.mat.Storage(), i, err)
 			}
 		}
 	}
@@ -383,9 +379,9 @@ func TestVerifyDigits(t *testing.T) {
 func BenchmarkCommitDigits(b *testing.B) {
 	const n, batch = 1 << 16, 12
 	m := (n + ring.D - 1) / ring.D
-	for _, opts := range [][]Option{nil, {WithMemory(0)}} {
+	for _, opts := range storageOptions {
 		pp := setup(b, m, opts...)
-		matrix := map[bool]string{true: "stored", false: "regenerated"}[pp.Stored()]
+		matrix := pp.mat.Storage().String()
 		r := rand.New(rand.NewPCG(1, 1))
 		digits := make([][]int8, batch)
 		field := make([][]goldilocks.Element, batch)

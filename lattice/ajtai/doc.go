@@ -16,7 +16,9 @@
 // the matrix products: the prover sends with a witness of small integers
 // the quotients of its products by Φ81, and the verifier tests the identity
 // at one point of F_{q²} drawn from a hash of the whole opening, a single
-// pass over M (streamed from the seed when it is not stored).
+// pass over M (streamed from the seed when it is not stored). A verifier
+// that keeps its key needs M in coefficient form only: Setup's
+// CoefficientsOnly option.
 //
 // The hot loop is kernels/ajtai, on the backend package accel selects.
 package ajtai

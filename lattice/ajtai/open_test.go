@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/internal/gltest"
+	kajtai "github.com/ssprove/ssprove/kernels/ajtai"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -46,7 +47,7 @@ func liftedInt32(Z []int32) []goldilocks.Element {
 func TestCommitSmall(t *testing.T) {
 	const m = 37
 	r := rand.New(rand.NewPCG(21, 22))
-	for _, pp := range []*PublicParams{setup(t, m), setup(t, m, WithMemory(0))} {
+	for _, pp := range keys(t, m) {
 		for _, bound := range []int{1, 2, 4096, math.MaxInt32} {
 			Z := smallWitness(r, ring.D*m, bound)
 			c, quo, err := pp.CommitSmall(ctx, Z)
@@ -58,7 +59,7 @@ func TestCommitSmall(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !equalCommitments(c, want) {
-				t.Errorf("stored %v, bound %d: CommitSmall differs from Commit of the lifted witness", pp.Stored(), bound)
+				t.Errorf("%s, bound %d: CommitSmall differs from Commit of the lifted witness", pp.mat.Storage(), bound)
 			}
 			if len(quo) != pp.Params().Kappa*(ring.D-1) {
 				t.Errorf("%d quotient coefficients", len(quo))
@@ -77,14 +78,14 @@ func TestVerifySmallAccepts(t *testing.T) {
 	for _, m := range []int{1, 3, 64, 1000, 4096} {
 		r := rand.New(rand.NewPCG(uint64(m), 23))
 		Z := smallWitness(r, ring.D*m, bound)
-		for _, pp := range []*PublicParams{setup(t, m), setup(t, m, WithMemory(0))} {
+		for _, pp := range keys(t, m) {
 			c, quo, err := pp.CommitSmall(ctx, Z)
 			if err != nil {
 				t.Fatal(err)
 			}
 			gltest.EachBackend(t, func(be accel.Backend) {
 				if err := pp.VerifySmall(ctx, c, Z, quo, bound); err != nil {
-					t.Errorf("m = %d, stored %v, %s: honest opening rejected: %v", m, pp.Stored(), be, err)
+					t.Errorf("m = %d, %s, %s: honest opening rejected: %v", m, pp.mat.Storage(), be, err)
 				}
 			})
 		}
@@ -96,7 +97,7 @@ func TestVerifySmallRejects(t *testing.T) {
 	const m, bound = 64, 4096
 	r := rand.New(rand.NewPCG(24, 25))
 	Z := smallWitness(r, ring.D*m, bound)
-	for _, pp := range []*PublicParams{setup(t, m), setup(t, m, WithMemory(0))} {
+	for _, pp := range keys(t, m) {
 		c, quo, err := pp.CommitSmall(ctx, Z)
 		if err != nil {
 			t.Fatal(err)
@@ -104,7 +105,7 @@ func TestVerifySmallRejects(t *testing.T) {
 		check := func(name string, c Commitment, Z []int32, quo Quotients, bound int, want error) {
 			t.Helper()
 			if err := pp.VerifySmall(ctx, c, Z, quo, bound); !errors.Is(err, want) {
-				t.Errorf("stored %v, %s: %v, want %v", pp.Stored(), name, err, want)
+				t.Errorf("%s, %s: %v, want %v", pp.mat.Storage(), name, err, want)
 			}
 		}
 		for _, at := range []int{0, 1, ring.D - 1, ring.D, 27*ring.D + 13, len(Z) - 1} {
@@ -197,9 +198,9 @@ func TestVerifySmallPointDependsOnQuotients(t *testing.T) {
 func BenchmarkVerifySmall(b *testing.B) {
 	const bound, planes = 4096, 12
 	for _, m := range []int{1 << 14, 1 << 15} {
-		for _, opts := range [][]Option{nil, {WithMemory(0)}} {
+		for _, opts := range storageOptions {
 			pp := setup(b, m, opts...)
-			matrix := map[bool]string{true: "stored", false: "regenerated"}[pp.Stored()]
+			matrix := pp.mat.Storage().String()
 			r := rand.New(rand.NewPCG(1, 1))
 			Z := smallWitness(r, ring.D*m, bound)
 			c, quo, err := pp.CommitSmall(ctx, Z)
@@ -240,9 +241,9 @@ func BenchmarkVerifySmall(b *testing.B) {
 func BenchmarkCommitSmall(b *testing.B) {
 	const bound = 4096
 	for _, m := range []int{1 << 14, 1 << 15} {
-		for _, opts := range [][]Option{nil, {WithMemory(0)}} {
+		for _, opts := range storageOptions {
 			pp := setup(b, m, opts...)
-			matrix := map[bool]string{true: "stored", false: "regenerated"}[pp.Stored()]
+			matrix := pp.mat.Storage().String()
 			Z := smallWitness(rand.New(rand.NewPCG(1, 2)), ring.D*m, bound)
 			lifted := liftedInt32(Z)
 			b.Run(fmt.Sprintf("m=%d/%s/CommitSmall", m, matrix), func(b *testing.B) {
@@ -260,5 +261,44 @@ func BenchmarkCommitSmall(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkCombineColumns is VerifySmall's pass over M at m = 2^15 on a
+// regenerated key, beside the same pass over columns converted to field
+// elements first (the Source that Commit reads, the path CombineColumns
+// took before it read the words as they come) and over a key of stored
+// coefficients.
+func BenchmarkCombineColumns(b *testing.B) {
+	const m = 1 << 15
+	p := Goldilocks(m)
+	words, err := expander(testSeedArray(), p.Kappa)
+	if err != nil {
+		b.Fatal(err)
+	}
+	converted, err := kajtai.NewMatrix(ctx, p.Kappa, m, kajtai.Canonical(words), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mats := map[string]*kajtai.Matrix{
+		"converted":    converted,
+		"regenerated":  setup(b, m, WithMemory(0)).mat,
+		"coefficients": setup(b, m, CoefficientsOnly()).mat,
+	}
+	v := make([]extensions.E2, m)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range v {
+		v[i].A0.SetUint64(r.Uint64())
+		v[i].A1.SetUint64(r.Uint64())
+	}
+	out := make([]extensions.E2, p.Kappa*ring.D)
+	for _, name := range []string{"converted", "regenerated", "coefficients"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := kajtai.CombineColumns(ctx, mats[name], v, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

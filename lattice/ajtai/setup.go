@@ -33,19 +33,33 @@ type PublicParams struct {
 	mat    *kajtai.Matrix
 }
 
-// DefaultMemory is the most memory Setup spends on keeping M (in coefficient
-// and NTT form) before it switches to regenerating columns in every Commit.
+// DefaultMemory is the most memory Setup spends on keeping M before it
+// switches to regenerating columns in every Commit.
 const DefaultMemory = 4 << 30
 
-type setupConfig struct{ memory int64 }
+type setupConfig struct {
+	memory int64
+	keep   kajtai.Storage
+}
 
 // Option configures Setup.
 type Option func(*setupConfig)
 
 // WithMemory sets how many bytes Setup may spend on keeping M in memory (at
-// κ·m·1472 bytes); a larger matrix is regenerated from the seed in every
-// Commit, which then costs the expansion and its transforms as well.
+// κ·m·1472 bytes, or κ·m·448 with CoefficientsOnly); a larger matrix is
+// regenerated from the seed in every Commit, which then costs the expansion
+// and its transforms as well.
 func WithMemory(bytes int64) Option { return func(c *setupConfig) { c.memory = bytes } }
+
+// CoefficientsOnly keeps M in coefficient form only, a verifier's key: at
+// κ·m·448 bytes, under a third of the full key, and expanded without the
+// transforms that cost most of a full Setup. VerifySmall reads nothing
+// else, so it costs what it does on a full key. Commit works too but
+// transforms, in every call, the columns of M it multiplies through the
+// NTT (those of dense witness columns): cheaper than regenerating them from
+// the seed, dearer than reading them stored. WithMemory still applies, to
+// the smaller size.
+func CoefficientsOnly() Option { return func(c *setupConfig) { c.keep = kajtai.StoreCoefficients } }
 
 // Setup expands M from seed, deterministically:
 //
@@ -65,18 +79,20 @@ func Setup(ctx context.Context, p Params, seed []byte, opts ...Option) (*PublicP
 	if len(seed) != SeedSize {
 		return nil, fmt.Errorf("%w, got %d", ErrSeed, len(seed))
 	}
-	cfg := setupConfig{memory: DefaultMemory}
+	cfg := setupConfig{memory: DefaultMemory, keep: kajtai.StoreAll}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	pp := &PublicParams{params: p}
 	copy(pp.seed[:], seed)
-	src, err := expander(pp.seed, p.Kappa)
+	words, err := expander(pp.seed, p.Kappa)
 	if err != nil {
 		return nil, err
 	}
-	store := kajtai.StoredBytes(p.Kappa, p.M) <= cfg.memory
-	if pp.mat, err = kajtai.NewMatrix(ctx, p.Kappa, p.M, src, store); err != nil {
+	if kajtai.StoredBytes(p.Kappa, p.M, cfg.keep) > cfg.memory {
+		cfg.keep = kajtai.Regenerate
+	}
+	if pp.mat, err = kajtai.NewWordMatrix(ctx, p.Kappa, p.M, words, cfg.keep); err != nil {
 		return nil, fmt.Errorf("ajtai: setup: %w", err)
 	}
 	return pp, nil
@@ -88,28 +104,30 @@ func (pp *PublicParams) Params() Params { return pp.params }
 // Seed returns the seed M was expanded from, for a transcript to absorb.
 func (pp *PublicParams) Seed() [SeedSize]byte { return pp.seed }
 
-// Stored reports whether M is kept in memory rather than regenerated.
+// Stored reports whether M is kept in memory, in either form, rather than
+// regenerated.
 func (pp *PublicParams) Stored() bool { return pp.mat.Stored() }
 
-// expander returns the kernel's source of M's columns for seed. The
-// keystream goes straight into the destination words, a scan finds the rare
-// word ≥ q (fillColumn) and the conversion to field elements runs in bulk on the
-// vector loops (kajtai.Canonical): SetUint64 word by word, a Montgomery
-// product each, used to cost more than the AES.
-func expander(seed [SeedSize]byte, kappa int) (kajtai.Source, error) {
+// expander returns M's columns for seed as canonical words, the kernel
+// converting them to field elements in bulk where it needs them
+// (kajtai.Canonical) and CombineColumns not at all: SetUint64 word by word,
+// a Montgomery product each, used to cost more than the AES. The keystream
+// goes straight into the destination words and a scan finds the rare word
+// ≥ q (fillColumn).
+func expander(seed [SeedSize]byte, kappa int) (kajtai.Words, error) {
 	key := sha3.SumSHAKE128(append([]byte(Domain), seed[:]...), 32)
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
 	}
 	per := kappa * kajtai.D
-	return kajtai.Canonical(func(dst []uint64, lo, hi int) {
+	return func(dst []uint64, lo, hi int) {
 		var iv [aes.BlockSize]byte
 		for j := lo; j < hi; j++ {
 			binary.BigEndian.PutUint64(iv[:8], uint64(j))
 			fillColumn(cipher.NewCTR(block, iv[:]), dst[(j-lo)*per:(j-lo+1)*per])
 		}
-	}), nil
+	}, nil
 }
 
 // fillColumn fills out with the words below q that stream yields, in order.
@@ -126,14 +144,21 @@ func fillColumn(stream cipher.Stream, out []uint64) {
 // read as little-endian words.
 func keystream(stream cipher.Stream, words []uint64) {
 	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), 8*len(words))
-	clear(b)
-	stream.XORKeyStream(b, b)
+	for rest := b; len(rest) > 0; {
+		n := min(len(rest), len(zeros))
+		stream.XORKeyStream(rest[:n], zeros[:n])
+		rest = rest[n:]
+	}
 	if !littleEndian {
 		for i := range words {
 			words[i] = binary.LittleEndian.Uint64(b[8*i:])
 		}
 	}
 }
+
+// zeros is the plaintext the keystream is XORed with: reading it from L1
+// costs less than clearing the destination first, a pass of stores.
+var zeros [8 << 10]byte
 
 // littleEndian reports whether a word's bytes in memory are its
 // little-endian encoding, as keystream reads them.
@@ -142,7 +167,14 @@ var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 // compact moves the words of w below q to its front, in order, and returns
 // how many there are.
 func compact(w []uint64) int {
+	// The scan for the first reject runs four words to a branch: max is
+	// branch-free, and this scan is most of compact's cost.
 	n := 0
+	for ; n+4 <= len(w); n += 4 {
+		if max(w[n], w[n+1], w[n+2], w[n+3]) >= q {
+			break
+		}
+	}
 	for n < len(w) && w[n] < q {
 		n++
 	}

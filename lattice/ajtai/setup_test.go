@@ -15,6 +15,7 @@ import (
 	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/internal/gltest"
 	kajtai "github.com/ssprove/ssprove/kernels/ajtai"
+	"github.com/ssprove/ssprove/lattice/ring"
 )
 
 // referenceExpander is the expansion as first written, word by word with
@@ -66,10 +67,11 @@ func TestExpanderMatchesReference(t *testing.T) {
 	seed := testSeedArray()
 	gltest.ForEachBackend(t, func(t *testing.T) {
 		for _, kappa := range []int{1, 3, 16} {
-			src, err := expander(seed, kappa)
+			words, err := expander(seed, kappa)
 			if err != nil {
 				t.Fatal(err)
 			}
+			src := kajtai.Canonical(words)
 			ref := referenceExpander(seed, kappa)
 			ranges := [][2]int{{0, 1}, {0, 2}, {1, 2}, {0, 33}, {5, 70}, {1 << 20, 1<<20 + 3}, {1<<40 - 2, 1 << 40}}
 			for range 8 {
@@ -173,6 +175,28 @@ func TestCompact(t *testing.T) {
 			t.Errorf("compact(%#x) kept %#x, want %#x", c.in, w[:n], c.want)
 		}
 	}
+	// Rejects at every position of lengths around the four-word scan.
+	for size := range 13 {
+		for at := range size {
+			for _, reject := range []uint64{q, 1<<64 - 1} {
+				in := make([]uint64, size)
+				for i := range in {
+					in[i] = q - 1 - uint64(i)
+				}
+				in[at] = reject
+				var want []uint64
+				for _, x := range in {
+					if x < q {
+						want = append(want, x)
+					}
+				}
+				w := slices.Clone(in)
+				if n := compact(w); !slices.Equal(w[:n], want) {
+					t.Errorf("compact(%#x) kept %#x, want %#x", in, w[:n], want)
+				}
+			}
+		}
+	}
 }
 
 // BenchmarkExpand expands m = 2^15 columns of κ = 16 on one goroutine, the
@@ -181,10 +205,11 @@ func TestCompact(t *testing.T) {
 func BenchmarkExpand(b *testing.B) {
 	const kappa, m, chunk = 16, 1 << 15, 32
 	seed := testSeedArray()
-	src, err := expander(seed, kappa)
+	words, err := expander(seed, kappa)
 	if err != nil {
 		b.Fatal(err)
 	}
+	src := kajtai.Canonical(words)
 	dst := make([]goldilocks.Element, chunk*kappa*kajtai.D)
 	run := func(name string, src kajtai.Source) {
 		b.Run(name, func(b *testing.B) {
@@ -198,4 +223,125 @@ func BenchmarkExpand(b *testing.B) {
 	}
 	run("reference", referenceExpander(seed, kappa))
 	gltest.EachBackend(b, func(be accel.Backend) { run(fmt.Sprint(be), src) })
+}
+
+// storageOptions are Setup's options for each way of keeping M: in both
+// forms (the default), in coefficient form only, and not at all.
+var storageOptions = [][]Option{nil, {CoefficientsOnly()}, {WithMemory(0)}}
+
+// keys returns the key for m in each of storageOptions' modes.
+func keys(t testing.TB, m int) []*PublicParams {
+	t.Helper()
+	pps := make([]*PublicParams, len(storageOptions))
+	for i, opts := range storageOptions {
+		pps[i] = setup(t, m, opts...)
+	}
+	return pps
+}
+
+// TestStorageOptions checks which form Setup keeps M in for each
+// combination of options, WithMemory comparing with the size of that form.
+func TestStorageOptions(t *testing.T) {
+	const m = 10
+	p := Goldilocks(m)
+	full := kajtai.StoredBytes(p.Kappa, m, kajtai.StoreAll)
+	coef := kajtai.StoredBytes(p.Kappa, m, kajtai.StoreCoefficients)
+	if full != int64(p.Kappa)*m*1472 || coef != int64(p.Kappa)*m*448 {
+		t.Fatalf("StoredBytes: %d in both forms, %d in coefficients, want κ·m·1472 and κ·m·448", full, coef)
+	}
+	for _, c := range []struct {
+		opts []Option
+		want kajtai.Storage
+	}{
+		{nil, kajtai.StoreAll},
+		{[]Option{WithMemory(full)}, kajtai.StoreAll},
+		{[]Option{WithMemory(full - 1)}, kajtai.Regenerate},
+		{[]Option{WithMemory(0)}, kajtai.Regenerate},
+		{[]Option{CoefficientsOnly()}, kajtai.StoreCoefficients},
+		{[]Option{CoefficientsOnly(), WithMemory(coef)}, kajtai.StoreCoefficients},
+		{[]Option{WithMemory(coef - 1), CoefficientsOnly()}, kajtai.Regenerate},
+	} {
+		pp := setup(t, m, c.opts...)
+		if got := pp.mat.Storage(); got != c.want {
+			t.Errorf("%d options: M %s, want %s", len(c.opts), got, c.want)
+		}
+		if pp.Stored() != (c.want != kajtai.Regenerate) {
+			t.Errorf("%d options: Stored() = %v for M %s", len(c.opts), pp.Stored(), c.want)
+		}
+	}
+}
+
+// TestStorageModesAgree checks that Commit, CommitSmall, CommitDigits and
+// VerifySmall give the same results on keys of every storage mode, every
+// backend, for widths around the kernel's chunks of 32 columns, and for
+// witnesses that take both of its paths.
+func TestStorageModesAgree(t *testing.T) {
+	const bound = 4096
+	for _, m := range []int{1, 33, 97} {
+		pps := keys(t, m)
+		r := rand.New(rand.NewPCG(uint64(m), 31))
+		var fields [][]goldilocks.Element
+		for _, kind := range []string{"full", "bits", "digits", "bounded"} {
+			fields = append(fields, randomWitness(r, kind, ring.D*m))
+		}
+		var digits [][]int8
+		for _, kind := range []string{"bits", "ternary", "small", "int8"} {
+			digits = append(digits, randomDigits(r, kind, ring.D*m))
+		}
+		small := smallWitness(r, ring.D*m, bound)
+		gltest.EachBackend(t, func(be accel.Backend) {
+			var want []Commitment
+			var wantQuo Quotients
+			for k, pp := range pps {
+				var got []Commitment
+				for _, Z := range fields {
+					c, err := pp.Commit(ctx, Z)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, c)
+				}
+				cs, err := pp.CommitDigits(ctx, digits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, cs...)
+				c, quo, err := pp.CommitSmall(ctx, small)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, c)
+				if err := pp.VerifySmall(ctx, c, small, quo, bound); err != nil {
+					t.Errorf("m = %d, %s, %s: VerifySmall rejects an honest opening: %v", m, be, pp.mat.Storage(), err)
+				}
+				if k == 0 {
+					want, wantQuo = got, quo
+					continue
+				}
+				for w := range got {
+					if !equalCommitments(got[w], want[w]) {
+						t.Errorf("m = %d, %s: commitment %d on M %s differs from M %s", m, be, w, pp.mat.Storage(), pps[0].mat.Storage())
+					}
+				}
+				if !slices.Equal(quo, wantQuo) {
+					t.Errorf("m = %d, %s: CommitSmall's quotients on M %s differ from M %s", m, be, pp.mat.Storage(), pps[0].mat.Storage())
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSetup expands the key at m = 2^14 and 2^15 in each storage mode
+// (a regenerated key expands nothing: the figure is its fixed cost).
+func BenchmarkSetup(b *testing.B) {
+	for _, m := range []int{1 << 14, 1 << 15} {
+		for _, opts := range storageOptions {
+			name := fmt.Sprintf("m=%d/%s", m, setup(b, 1, opts...).mat.Storage())
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					setup(b, m, opts...)
+				}
+			})
+		}
+	}
 }
