@@ -44,14 +44,15 @@ type CCSProof struct {
 type ccsStatement struct {
 	dm     dims
 	b      int
-	kin    int                  // claims entering: the MCS and the carried ones
-	groups []pointGroup         // the carried claims by point, in instance order
+	kin    int                  // instances entering: the MCS and the carried claims with witnesses of their own
+	inst   []int                // inst[i] is the instance of claim i (0 the MCS, then the carried ones in order)
+	groups []pointGroup         // the carried claims by point, in claim order
 	x0     []goldilocks.Element // the MCS's public columns, Embed(x, b, d)
 	alpha  []K                  // digitVars coordinates
 	betaA  []K                  // digitVars coordinates
 	betaR  []K                  // ℓ_n coordinates
 	nc     []K                  // nc[i] = γ^{i+1}, the weight of NC_i
-	w      [][]K                // w[i][j] = γ^{K_in·(j+1)+i}, the weight of Eval_{ij}; w[0] unused
+	w      [][]K                // w[i][j] = γ^{K·(j+1)+i} for K claims, the weight of Eval_{ij} of claim i; w[0] unused
 	yTab   []K                  // Y = Σ_{i≥1} Σ_j w_ij·y_ij, zero-padded to digitPad
 	claim  K                    // T = Σ_a eq(α, a)·Y[a]
 	rb     []goldilocks.Element // coefficients of R_b(v), v^0…v^(2b−1)
@@ -59,9 +60,9 @@ type ccsStatement struct {
 	degree int                  // d_1 = 2b
 }
 
-// pointGroup is G_g of fold/NEO.md §2.3: the carried instances lo…hi−1
-// (instance numbering, 0 the MCS; carried claim lo−1 first), whose claims
-// all sit at one point.
+// pointGroup is G_g of fold/NEO.md §2.3: the claims lo…hi−1 (claim
+// numbering, 0 the MCS; carried claim lo−1 first), which all sit at one
+// point.
 type pointGroup struct {
 	lo, hi int
 }
@@ -70,8 +71,8 @@ type pointGroup struct {
 func (g pointGroup) point(carried []Claim) []K { return carried[g.lo-1].R }
 
 // Table indices of the phase-2 composition (fold/NEO.md §2.6): E_β, the K_in
-// bound digit tables ẑ_i, the t tables m_j = M_j·z_0, then E_g and V_g for
-// each point group g.
+// bound digit tables ẑ_i of the instances, the t tables m_j = M_j·z_0, then
+// E_g and V_g for each point group g.
 func (st *ccsStatement) tabZ(i int) int  { return 1 + i }
 func (st *ccsStatement) tabM(j int) int  { return 1 + st.kin + j }
 func (st *ccsStatement) tabEg(g int) int { return 1 + st.kin + st.dm.t + 2*g }
@@ -91,13 +92,19 @@ func oneGroup(carried []Claim) [][]Claim {
 // the statement. Steps 1–3 (header, node, input digests) are the fold's.
 // The carried claims form one point group.
 func newCCSStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim) (*ccsStatement, error) {
-	return newGroupedStatement(tr, pp, s, mcs, oneGroup(carried))
+	return newGroupedStatement(tr, pp, s, mcs, oneGroup(carried), 0)
 }
 
 // newGroupedStatement is newCCSStatement for carried claims in point groups
 // (§2.9): every group non-empty and its claims at one point; the carried
-// instances are the groups' claims in order, slices.Concat(groups...).
-func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim) (*ccsStatement, error) {
+// claims are the groups' claims in order, slices.Concat(groups...).
+//
+// The last onStep carried claims are on the MCS's own witness (step claims,
+// WithStepClaims): they share instance 0, so that Π_CCS range-checks and
+// evaluates that witness once and outputs no claim of their own, their
+// Eval terms reading ẑ_0. Each must be on the MCS's commitment, else the
+// error wraps ErrCommitment; binding makes its witness the MCS's.
+func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, onStep int) (*ccsStatement, error) {
 	if tr == nil || pp == nil || s == nil {
 		return nil, fmt.Errorf("%w: nil transcript, commitment key or CCS", ErrShape)
 	}
@@ -141,8 +148,22 @@ func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *c
 	if err != nil {
 		return nil, err
 	}
+	if onStep < 0 || onStep > len(carried) {
+		return nil, fmt.Errorf("%w: %d of %d carried claims on the step", ErrShape, onStep, len(carried))
+	}
+	own := len(carried) - onStep
+	inst := make([]int, 1+len(carried))
+	for i := 1; i <= own; i++ {
+		inst[i] = i
+	}
+	for i, c := range carried[own:] {
+		if !slices.Equal(c.C, mcs.C) {
+			return nil, fmt.Errorf("%w: carried claim %d is not on the step's commitment", ErrCommitment, own+i)
+		}
+	}
 
-	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + len(carried), groups: pgs, x0: x0, degree: 2 * int(b)}
+	claims := 1 + len(carried)
+	st := &ccsStatement{dm: dm, b: int(b), kin: 1 + own, inst: inst, groups: pgs, x0: x0, degree: 2 * int(b)}
 	tr.AppendCommitment("mcs/c", mcs.C)
 	tr.AppendField("mcs/x", mcs.X...)
 	st.alpha = challenges(tr, "ccs/alpha", digitVars)
@@ -150,17 +171,17 @@ func newGroupedStatement(tr *transcript.Transcript, pp *ajtai.PublicParams, s *c
 	st.betaA, st.betaR = beta[:digitVars], beta[digitVars:]
 	gamma := tr.ChallengeExt("ccs/gamma")
 
-	pow := make([]K, st.kin*(dm.t+2))
+	pow := make([]K, claims*(dm.t+2))
 	pow[0].SetOne()
 	for e := 1; e < len(pow); e++ {
 		pow[e].Mul(&pow[e-1], &gamma)
 	}
 	st.nc = pow[1 : st.kin+1]
-	st.w = make([][]K, st.kin)
-	for i := 1; i < st.kin; i++ {
+	st.w = make([][]K, claims)
+	for i := 1; i < claims; i++ {
 		st.w[i] = make([]K, dm.t+1)
 		for j := range st.w[i] {
-			st.w[i][j] = pow[st.kin*(j+1)+i]
+			st.w[i][j] = pow[claims*(j+1)+i]
 		}
 	}
 
@@ -281,7 +302,7 @@ func eq1(x, y *K) K {
 // sumcheck.ErrClaim. After an error the transcript is in no particular
 // state.
 func ProveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, carried []Claim, carriedZ [][]int8) ([]Claim, *CCSProof, error) {
-	out, proof, err := proveCCSGroups(ctx, tr, pp, s, mcs, wit, oneGroup(carried), carriedZ)
+	out, proof, err := proveCCSGroups(ctx, tr, pp, s, mcs, wit, oneGroup(carried), carriedZ, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("neo: ProveCCS: %w", err)
 	}
@@ -289,9 +310,12 @@ func ProveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicPa
 }
 
 // proveCCSGroups is ProveCCS for carried claims in point groups (fold/NEO.md
-// §2.9: two for a PCD merge), opened by carriedZ in the groups' order. It
-// checks the witnesses' shapes and norms, then proves.
-func proveCCSGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, groups [][]Claim, carriedZ [][]int8) ([]Claim, *CCSProof, error) {
+// §2.9: two for a PCD merge), opened by carriedZ in the groups' order, the
+// last onStep on the MCS's witness and without one in carriedZ
+// (newGroupedStatement). It checks the witnesses' shapes and norms, then
+// proves. The output claims are the instances': the MCS's, then each
+// carried claim's with a witness of its own.
+func proveCCSGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, wit MCSWitness, groups [][]Claim, carriedZ [][]int8, onStep int) ([]Claim, *CCSProof, error) {
 	if pp == nil || s == nil {
 		return nil, nil, fmt.Errorf("%w: nil commitment key or CCS", ErrShape)
 	}
@@ -299,8 +323,8 @@ func proveCCSGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.Pu
 	for _, g := range groups {
 		carried += len(g)
 	}
-	if len(carriedZ) != carried {
-		return nil, nil, fmt.Errorf("%w: %d carried witnesses for %d claims", ErrShape, len(carriedZ), carried)
+	if len(carriedZ) != carried-onStep {
+		return nil, nil, fmt.Errorf("%w: %d carried witnesses for %d claims, %d of them on the step", ErrShape, len(carriedZ), carried, onStep)
 	}
 	Zs := append([][]int8{wit.Z}, carriedZ...)
 	digits, b := ring.D*s.NumVariables(), int(pp.Params().Base)
@@ -312,19 +336,20 @@ func proveCCSGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.Pu
 			return nil, nil, fmt.Errorf("witness %d: %w", i, err)
 		}
 	}
-	return proveGroups(ctx, tr, pp, s, mcs, groups, Zs)
+	return proveGroups(ctx, tr, pp, s, mcs, groups, Zs, onStep)
 }
 
 // proveCCS is ProveCCS after the witnesses' shapes and norms are checked:
 // Zs[0] opens the MCS, Zs[1:] the carried claims. Tests call it with digits
 // out of range to see the range-check term catch them.
 func proveCCS(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, Zs [][]int8) ([]Claim, *CCSProof, error) {
-	return proveGroups(ctx, tr, pp, s, mcs, oneGroup(carried), Zs)
+	return proveGroups(ctx, tr, pp, s, mcs, oneGroup(carried), Zs, 0)
 }
 
-// proveGroups is proveCCS for carried claims in point groups.
-func proveGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, Zs [][]int8) ([]Claim, *CCSProof, error) {
-	st, err := newGroupedStatement(tr, pp, s, mcs, groups)
+// proveGroups is proveCCS for carried claims in point groups, the last
+// onStep on the MCS's witness: Zs holds the instances' witnesses.
+func proveGroups(ctx context.Context, tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, Zs [][]int8, onStep int) ([]Claim, *CCSProof, error) {
+	st, err := newGroupedStatement(tr, pp, s, mcs, groups, onStep)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -367,11 +392,12 @@ func absorbOutputs(tr *transcript.Transcript, ys [][][]K) {
 	tr.AppendExt("ccs/y", flat...)
 }
 
-// outputs returns the claims at r' with evaluations ys (§2.7).
+// outputs returns the instances' claims at r' with evaluations ys (§2.7):
+// the MCS's, then each carried claim's that has a witness of its own.
 func (st *ccsStatement) outputs(mcs MCS, carried []Claim, rP []K, ys [][][]K) []Claim {
 	out := make([]Claim, st.kin)
 	out[0] = Claim{C: mcs.C, X: st.x0, R: rP, Y: ys[0]}
-	for i, c := range carried {
+	for i, c := range carried[:st.kin-1] {
 		out[i+1] = Claim{C: c.C, X: c.X, R: rP, Y: ys[i+1]}
 	}
 	return out
@@ -422,8 +448,8 @@ func (ph *phase1) phase2Tables(s *ccs.CCS, alphaP []K, carried []Claim) ([][]K, 
 	return tables, nil
 }
 
-// evalTable returns V_g = Σ_j M_j·u_j, u_j = Σ_{i∈G_g} w_ij·ẑ_i, M_0 the
-// identity: the Eval terms of group g summed before the sum-check
+// evalTable returns V_g = Σ_j M_j·u_j, u_j = Σ_{i∈G_g} w_ij·ẑ_inst(i), M_0
+// the identity: the Eval terms of group g summed before the sum-check
 // (fold/NEO.md §2.6). u and mv are scratch of N and n entries.
 func (ph *phase1) evalTable(s *ccs.CCS, tables [][]K, grp pointGroup, u, mv []K) ([]K, error) {
 	st := ph.st
@@ -433,7 +459,7 @@ func (ph *phase1) evalTable(s *ccs.CCS, tables [][]K, grp pointGroup, u, mv []K)
 		clear(u)
 		var p K
 		for i := grp.lo; i < grp.hi; i++ {
-			z := tables[st.tabZ(i)]
+			z := tables[st.tabZ(st.inst[i])]
 			for c := range ph.m {
 				p.Mul(&z[c], &st.w[i][j])
 				u[c].Add(&u[c], &p)
@@ -477,17 +503,17 @@ func scale(t []K, e K) {
 // check is an error wrapping sumcheck.ErrReject, and a terminal value that
 // does not match y' also wraps ErrEvaluation.
 func VerifyCCS(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, carried []Claim, proof *CCSProof) ([]Claim, error) {
-	out, err := verifyCCSGroups(tr, pp, s, mcs, oneGroup(carried), proof)
+	out, err := verifyCCSGroups(tr, pp, s, mcs, oneGroup(carried), proof, 0)
 	if err != nil {
 		return nil, fmt.Errorf("neo: VerifyCCS: %w", err)
 	}
 	return out, nil
 }
 
-// verifyCCSGroups is VerifyCCS for carried claims in point groups, the
-// verifier of proveCCSGroups.
-func verifyCCSGroups(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, proof *CCSProof) ([]Claim, error) {
-	st, err := newGroupedStatement(tr, pp, s, mcs, groups)
+// verifyCCSGroups is VerifyCCS for carried claims in point groups, the last
+// onStep on the MCS's witness: the verifier of proveCCSGroups.
+func verifyCCSGroups(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, proof *CCSProof, onStep int) ([]Claim, error) {
+	st, err := newGroupedStatement(tr, pp, s, mcs, groups, onStep)
 	if err != nil {
 		return nil, err
 	}
@@ -587,8 +613,8 @@ func (st *ccsStatement) checkTerminal(alphaP, rP []K, carried []Claim, ys [][][]
 			}
 			want[st.tabEg(g)].Mul(&eg, &er)
 			for i := grp.lo; i < grp.hi; i++ {
-				for j := range v[i] {
-					p.Mul(&st.w[i][j], &v[i][j])
+				for j := range st.dm.t + 1 {
+					p.Mul(&st.w[i][j], &v[st.inst[i]][j])
 					want[st.tabV(g)].Add(&want[st.tabV(g)], &p)
 				}
 			}

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -95,5 +99,44 @@ func BenchmarkMulDigits(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(Zs)*ring.D*m)*float64(b.N)/b.Elapsed().Seconds(), "digits/s")
 		})
+	}
+}
+
+// TestRecompose compares recompose with decomp.Unembed of the same digits
+// as field elements, for the bases the presets use and a large one, with
+// digits up to the int8 extremes and every column count up to a few
+// hundred.
+func TestRecompose(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, b := range []uint64{2, 3, 7, 128} {
+		for _, m := range []int{0, 1, 2, 3, 17, 300} {
+			Z := make([]int8, ring.D*m)
+			for i := range Z {
+				switch rng.IntN(4) {
+				case 0:
+					Z[i] = int8(rng.IntN(256) - 128)
+				default:
+					Z[i] = int8(rng.IntN(2*int(b)-1) - (int(b) - 1))
+				}
+			}
+			field := make([]goldilocks.Element, len(Z))
+			for i, δ := range Z {
+				field[i] = digitElement(δ)
+			}
+			want, err := decomp.Unembed(field, b, ring.D)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := recompose(Z, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("b = %d, m = %d: recompose differs from Unembed", b, m)
+			}
+		}
+	}
+	if _, err := recompose(make([]int8, ring.D+1), 2); !errors.Is(err, ErrShape) {
+		t.Errorf("a partial column: got %v, want ErrShape", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -43,6 +44,9 @@ const (
 	kindFolds  = 0 // a ChainProof
 	kindOpened = 1 // an OpenedChainProof: the folds, then the final opening
 	kindTree   = 2 // a TreeProof: the steps and folds of a tree's nodes
+	// kindCombined is a CombinedChainProof: the folds, the last without
+	// parts, then the combined claim's opening and quotients.
+	kindCombined = 3
 )
 
 // The encoding of a ChainProof (fold/NEO.md §5.4), every integer
@@ -51,7 +55,8 @@ const (
 // coefficients:
 //
 //	version      1 byte (1)
-//	kind         1 byte: 0 a ChainProof, 1 an OpenedChainProof, 2 a TreeProof
+//	kind         1 byte: 0 a ChainProof, 1 an OpenedChainProof, 2 a TreeProof,
+//	             3 a CombinedChainProof
 //	steps        4 bytes s, 1 ≤ s ≤ MaxSteps
 //	kappa        4 bytes κ, ring elements per commitment, 1 … 256
 //	public       4 bytes m_in, public inputs per step, ≤ 2^20
@@ -80,6 +85,15 @@ const (
 //	m            4 bytes, witness columns, 1 … 2^26
 //	per part     d·m digits of Z, one two's-complement byte each
 //
+// A CombinedChainProof's last fold ends after y': it has no point and no
+// parts (a proof of one step has no parts at all, and its header says 0
+// parts and ℓ_n = 0). The proof continues with the opening of the combined
+// claim and its quotients:
+//
+//	m            4 bytes, witness columns, 1 … 2^26
+//	Z            d·m entries, two's-complement, 2 bytes each
+//	quotients    κ·(d−1) field elements
+//
 // The parts of a fold share one point, Π_CCS's, so R is sent once per fold
 // (the verifier checks it against its own); X of a part holds digits and
 // is sent as bytes. An encoding holds nothing else and no trailing bytes,
@@ -91,9 +105,18 @@ const (
 // header is the shape every step and fold of an encoded proof has.
 type header struct {
 	steps, kappa, public, ell, mats, parts, digitRounds, digitEvals int
-	// tree is not encoded but follows from the kind: a tree's merges fold
-	// up to 2k+1 instances.
-	tree bool
+	// tree and combined are not encoded but follow from the kind: a tree's
+	// merges fold up to 2k+1 instances, and a combined chain's last fold
+	// has no parts.
+	tree, combined bool
+}
+
+// partsIn returns the parts fold i of the proof carries.
+func (h header) partsIn(i int) int {
+	if h.combined && i == h.steps-1 {
+		return 0
+	}
+	return h.parts
 }
 
 // maxInstances returns the most instances one fold of the proof folds:
@@ -114,23 +137,20 @@ const elemBytes = ring.D * goldilocks.Bytes
 
 // shapeOf returns the header of p, read from its first step and fold, and
 // checks the bounds.
-func shapeOf(p *ChainProof) (header, error) {
+func shapeOf(p *ChainProof, kind byte) (header, error) {
 	if len(p.Steps) == 0 || len(p.Steps) != len(p.Folds) {
 		return header{}, fmt.Errorf("%d steps and %d folds, want as many of each and at least one", len(p.Steps), len(p.Folds))
 	}
+	h := header{steps: len(p.Steps), tree: kind == kindTree, combined: kind == kindCombined}
+	noParts := h.minParts() == 0
 	f := p.Folds[0]
-	if f == nil || f.CCS == nil || len(f.CCS.Y) == 0 || len(f.CCS.Rounds) == 0 || len(f.Parts) == 0 {
+	if f == nil || f.CCS == nil || len(f.CCS.Y) == 0 || len(f.CCS.Rounds) == 0 || len(f.Parts) == 0 && !noParts {
 		return header{}, errors.New("fold 0 is incomplete")
 	}
-	h := header{
-		steps:       len(p.Steps),
-		kappa:       len(p.Steps[0].C),
-		public:      len(p.Steps[0].X),
-		ell:         len(f.Parts[0].R),
-		mats:        len(f.CCS.Y[0]),
-		parts:       len(f.Parts),
-		digitRounds: len(f.CCS.Rounds),
-		digitEvals:  len(f.CCS.Rounds[0]),
+	h.kappa, h.public = len(p.Steps[0].C), len(p.Steps[0].X)
+	h.mats, h.digitRounds, h.digitEvals = len(f.CCS.Y[0]), len(f.CCS.Rounds), len(f.CCS.Rounds[0])
+	if !noParts {
+		h.ell, h.parts = len(f.Parts[0].R), len(f.Parts)
 	}
 	return h, h.check()
 }
@@ -144,9 +164,9 @@ func (h header) check() error {
 		{"steps", h.steps, 1, MaxSteps},
 		{"κ", h.kappa, 1, maxKappa},
 		{"public inputs", h.public, 0, maxPublic},
-		{"ℓ_n", h.ell, 0, sumcheck.MaxRounds},
+		{"ℓ_n", h.ell, 0, h.maxParts(sumcheck.MaxRounds)},
 		{"matrices", h.mats, 1, maxMats},
-		{"parts", h.parts, 1, maxParts},
+		{"parts", h.parts, h.minParts(), h.maxParts(maxParts)},
 		{"phase-1 rounds", h.digitRounds, 1, sumcheck.MaxRounds},
 		{"phase-1 evaluations", h.digitEvals, 0, sumcheck.MaxDegree},
 	} {
@@ -155,6 +175,21 @@ func (h header) check() error {
 		}
 	}
 	return nil
+}
+
+// minParts is the fewest parts a fold may carry: 1, or 0 for a combined
+// chain of one step, whose one fold has none.
+func (h header) minParts() int {
+	if h.combined && h.steps == 1 {
+		return 0
+	}
+	return 1
+}
+
+// maxParts returns bound, or 0 when no fold carries parts: the parts and
+// ℓ_n of such a proof are 0, so that it has one encoding.
+func (h header) maxParts(bound int) int {
+	return bound * h.minParts()
 }
 
 // minStepBytes is the least input one step and its fold take, which bounds
@@ -167,7 +202,7 @@ func (h header) minStepBytes() int {
 // It fails, wrapping ErrEncoding and returning b as it was, when p is not
 // within the bounds of the encoding or its steps and folds differ in shape.
 func (p *ChainProof) AppendBinary(b []byte) ([]byte, error) {
-	out, err := appendChain(b, p, nil, kindFolds)
+	out, err := appendChain(b, p, kindFolds, nil)
 	if err != nil {
 		return b, err
 	}
@@ -185,7 +220,7 @@ func (p *ChainProof) MarshalBinary() ([]byte, error) {
 // at most MaxEncodedSize bytes, and allocates no more than a constant times
 // the length of data. On error p is left unchanged.
 func (p *ChainProof) UnmarshalBinary(data []byte) error {
-	q, _, err := decodeChain(data, kindFolds)
+	q, err := decodeChain(data, kindFolds, nil)
 	if err != nil {
 		return err
 	}
@@ -219,7 +254,7 @@ func (p *OpenedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams, c
 // AppendBinary appends the encoding of p to b, as ChainProof.AppendBinary
 // does, the opening included.
 func (p *OpenedChainProof) AppendBinary(b []byte) ([]byte, error) {
-	out, err := appendChain(b, &p.ChainProof, &p.Opening, kindOpened)
+	out, err := appendChain(b, &p.ChainProof, kindOpened, appendOpening(&p.Opening))
 	if err != nil {
 		return b, err
 	}
@@ -234,7 +269,19 @@ func (p *OpenedChainProof) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary sets p to the proof data encodes, under the rules of
 // ChainProof.UnmarshalBinary.
 func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
-	q, opening, err := decodeChain(data, kindOpened)
+	var opening AccWitness
+	q, err := decodeChain(data, kindOpened, func(d *decoder) {
+		m := d.columns(1)
+		if d.Err() == nil && d.h.parts > d.Len()/(ring.D*m) {
+			d.Fail("opening of %d×%d digits in %d bytes", d.h.parts, ring.D*m, d.Len())
+		}
+		if d.Err() == nil {
+			opening.Z = make([][]int8, d.h.parts)
+			for i := range opening.Z {
+				opening.Z[i] = d.digits(ring.D * m)
+			}
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -242,11 +289,86 @@ func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
+// columns reads the width m of an opening whose entries take size bytes,
+// checking 1 ≤ m ≤ 2^26; it returns 0 after an error.
+func (d *decoder) columns(size int) int {
+	m := int(d.Uint32())
+	if d.Err() == nil && (m < 1 || m > maxM) {
+		d.Fail("opening of %d columns, want 1 … %d", m, maxM)
+	}
+	if d.Err() == nil && ring.D*m > d.Len()/size {
+		d.Fail("opening of %d entries in %d bytes", ring.D*m, d.Len())
+	}
+	if d.Err() != nil {
+		return 0
+	}
+	return m
+}
+
+// AppendBinary appends the encoding of p to b, as ChainProof.AppendBinary
+// does, the opening and its quotients included. An entry of the opening
+// beyond 2 bytes, or quotients of another length than κ·(d−1), is an error
+// wrapping ErrEncoding.
+func (p *CombinedChainProof) AppendBinary(b []byte) ([]byte, error) {
+	out, err := appendChain(b, &p.ChainProof, kindCombined, func(b []byte, h header) ([]byte, error) {
+		m := len(p.Opening) / ring.D
+		if m < 1 || m > maxM || len(p.Opening) != ring.D*m {
+			return nil, fmt.Errorf("opening of %d entries, want d·m for 1 ≤ m ≤ %d", len(p.Opening), maxM)
+		}
+		if len(p.Quotients) != h.kappa*(ring.D-1) {
+			return nil, fmt.Errorf("%d quotient coefficients, want κ·(d−1) = %d", len(p.Quotients), h.kappa*(ring.D-1))
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(m))
+		for i, z := range p.Opening {
+			if z < math.MinInt16 || z > math.MaxInt16 {
+				return nil, fmt.Errorf("opening entry %d is %d, beyond 2 bytes", i, z)
+			}
+			b = binary.LittleEndian.AppendUint16(b, uint16(int16(z)))
+		}
+		return wire.AppendWords(b, p.Quotients), nil
+	})
+	if err != nil {
+		return b, err
+	}
+	return out, nil
+}
+
+// MarshalBinary returns the encoding of p.
+func (p *CombinedChainProof) MarshalBinary() ([]byte, error) {
+	return p.AppendBinary(nil)
+}
+
+// UnmarshalBinary sets p to the proof data encodes, under the rules of
+// ChainProof.UnmarshalBinary.
+func (p *CombinedChainProof) UnmarshalBinary(data []byte) error {
+	var (
+		opening   []int32
+		quotients ajtai.Quotients
+	)
+	q, err := decodeChain(data, kindCombined, func(d *decoder) {
+		m := d.columns(2)
+		raw := d.Take(2 * ring.D * m)
+		quotients = d.Words(d.h.kappa * (ring.D - 1))
+		if d.Err() != nil {
+			return
+		}
+		opening = make([]int32, ring.D*m)
+		for i := range opening {
+			opening[i] = int32(int16(binary.LittleEndian.Uint16(raw[2*i:])))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	*p = CombinedChainProof{ChainProof: *q, Opening: opening, Quotients: quotients}
+	return nil
+}
+
 // AppendBinary appends the encoding of p to b (encoding.BinaryAppender),
 // under the rules of ChainProof.AppendBinary, its folds of up to 2k+1
 // instances: a tree's merges fold two accumulators and a step.
 func (p *TreeProof) AppendBinary(b []byte) ([]byte, error) {
-	out, err := appendChain(b, (*ChainProof)(p), nil, kindTree)
+	out, err := appendChain(b, (*ChainProof)(p), kindTree, nil)
 	if err != nil {
 		return b, err
 	}
@@ -262,7 +384,7 @@ func (p *TreeProof) MarshalBinary() ([]byte, error) {
 // ChainProof.UnmarshalBinary. The shape is not in the encoding: VerifyTree
 // takes it from the verifier.
 func (p *TreeProof) UnmarshalBinary(data []byte) error {
-	q, _, err := decodeChain(data, kindTree)
+	q, err := decodeChain(data, kindTree, nil)
 	if err != nil {
 		return err
 	}
@@ -270,14 +392,13 @@ func (p *TreeProof) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// appendChain appends the encoding of p as kind, and of the opening when
-// it is not nil (kindOpened).
-func appendChain(b []byte, p *ChainProof, opening *AccWitness, kind byte) ([]byte, error) {
-	h, err := shapeOf(p)
+// appendChain appends the encoding of p as kind, then what tail appends
+// (the opening of kindOpened and kindCombined), when it is not nil.
+func appendChain(b []byte, p *ChainProof, kind byte, tail func(b []byte, h header) ([]byte, error)) ([]byte, error) {
+	h, err := shapeOf(p, kind)
 	if err != nil {
 		return nil, fmt.Errorf("neo: encode: %s: %w", err, ErrEncoding)
 	}
-	h.tree = kind == kindTree
 	start := len(b)
 	b = append(b, encodingVersion, kind)
 	for _, v := range []int{h.steps, h.kappa, h.public, h.ell, h.mats, h.parts, h.digitRounds, h.digitEvals} {
@@ -292,27 +413,16 @@ func appendChain(b []byte, p *ChainProof, opening *AccWitness, kind byte) ([]byt
 		b = wire.AppendWords(b, st.X)
 	}
 	for i, f := range p.Folds {
-		if b, err = appendFold(b, h, f); err != nil {
+		if b, err = appendFold(b, h, f, h.partsIn(i)); err != nil {
 			return nil, fmt.Errorf("neo: encode: fold %d: %s: %w", i, err, ErrEncoding)
 		}
 		if len(b)-start > MaxEncodedSize {
 			return nil, fmt.Errorf("neo: encode: over %d bytes: %w", MaxEncodedSize, ErrEncoding)
 		}
 	}
-	if opening != nil {
-		if len(opening.Z) != h.parts {
-			return nil, fmt.Errorf("neo: encode: opening of %d witnesses, want k = %d: %w", len(opening.Z), h.parts, ErrEncoding)
-		}
-		m := len(opening.Z[0]) / ring.D
-		if m < 1 || m > maxM {
-			return nil, fmt.Errorf("neo: encode: opening of %d columns, want 1 … %d: %w", m, maxM, ErrEncoding)
-		}
-		b = binary.LittleEndian.AppendUint32(b, uint32(m))
-		for i, Z := range opening.Z {
-			if len(Z) != ring.D*m {
-				return nil, fmt.Errorf("neo: encode: opening witness %d has %d digits, want d·m = %d: %w", i, len(Z), ring.D*m, ErrEncoding)
-			}
-			b = append(b, int8Bytes(Z)...)
+	if tail != nil {
+		if b, err = tail(b, h); err != nil {
+			return nil, fmt.Errorf("neo: encode: %s: %w", err, ErrEncoding)
 		}
 	}
 	if len(b)-start > MaxEncodedSize {
@@ -321,8 +431,31 @@ func appendChain(b []byte, p *ChainProof, opening *AccWitness, kind byte) ([]byt
 	return b, nil
 }
 
-// appendFold appends the encoding of one fold of shape h.
-func appendFold(b []byte, h header, f *FoldProof) ([]byte, error) {
+// appendOpening appends the k digit matrices of an OpenedChainProof.
+func appendOpening(opening *AccWitness) func(b []byte, h header) ([]byte, error) {
+	return func(b []byte, h header) ([]byte, error) {
+		if len(opening.Z) != h.parts {
+			return nil, fmt.Errorf("opening of %d witnesses, want k = %d", len(opening.Z), h.parts)
+		}
+		m := len(opening.Z[0]) / ring.D
+		if m < 1 || m > maxM {
+			return nil, fmt.Errorf("opening of %d columns, want 1 … %d", m, maxM)
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(m))
+		for i, Z := range opening.Z {
+			if len(Z) != ring.D*m {
+				return nil, fmt.Errorf("opening witness %d has %d digits, want d·m = %d", i, len(Z), ring.D*m)
+			}
+			b = append(b, int8Bytes(Z)...)
+		}
+		return b, nil
+	}
+}
+
+// appendFold appends the encoding of one fold of shape h with the given
+// number of parts: h.parts, or none for a combined chain's last fold, which
+// then ends after y'.
+func appendFold(b []byte, h header, f *FoldProof, parts int) ([]byte, error) {
 	if f == nil || f.CCS == nil || f.CCS.Sumcheck == nil {
 		return nil, errors.New("incomplete")
 	}
@@ -352,8 +485,11 @@ func appendFold(b []byte, h header, f *FoldProof) ([]byte, error) {
 			return nil, fmt.Errorf("y'[%d]: %w", i, err)
 		}
 	}
-	if len(f.Parts) != h.parts {
-		return nil, fmt.Errorf("%d parts, want k = %d", len(f.Parts), h.parts)
+	if len(f.Parts) != parts {
+		return nil, fmt.Errorf("%d parts, want %d", len(f.Parts), parts)
+	}
+	if parts == 0 {
+		return b, nil
 	}
 	R := f.Parts[0].R
 	if len(R) != h.ell {
@@ -413,70 +549,58 @@ type decoder struct {
 }
 
 // decodeChain decodes data, which must be of the given kind, and returns
-// the proof and, for kindOpened, the opening.
-func decodeChain(data []byte, kind byte) (*ChainProof, AccWitness, error) {
+// the proof; tail, when not nil, reads what follows the folds (an
+// opening), its errors those of the decoder.
+func decodeChain(data []byte, kind byte, tail func(d *decoder)) (*ChainProof, error) {
 	if len(data) > MaxEncodedSize {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d bytes, at most %d: %w", len(data), MaxEncodedSize, ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: %d bytes, at most %d: %w", len(data), MaxEncodedSize, ErrEncoding)
 	}
 	d := &decoder{Reader: wire.NewReader(data, ErrEncoding)}
 	if v := d.Byte(); d.Err() == nil && v != encodingVersion {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: version %d, want %d: %w", v, encodingVersion, ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: version %d, want %d: %w", v, encodingVersion, ErrEncoding)
 	}
 	if k := d.Byte(); d.Err() == nil && k != kind {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: kind %d, want %d: %w", k, kind, ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: kind %d, want %d: %w", k, kind, ErrEncoding)
 	}
 	h := &d.h
-	h.tree = kind == kindTree
+	h.tree, h.combined = kind == kindTree, kind == kindCombined
 	for _, f := range []*int{&h.steps, &h.kappa, &h.public, &h.ell, &h.mats, &h.parts, &h.digitRounds, &h.digitEvals} {
 		*f = int(min(d.Uint32(), 1<<31-1))
 	}
 	if d.Err() != nil {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %w", d.Err())
+		return nil, fmt.Errorf("neo: decode: %w", d.Err())
 	}
 	if err := h.check(); err != nil {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %s: %w", err, ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: %s: %w", err, ErrEncoding)
 	}
 	if h.steps > d.Len()/h.minStepBytes() {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d steps in %d bytes: %w", h.steps, d.Len(), ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: %d steps in %d bytes: %w", h.steps, d.Len(), ErrEncoding)
 	}
 	p := &ChainProof{Steps: make([]MCS, h.steps), Folds: make([]*FoldProof, h.steps)}
 	for i := range p.Steps {
 		p.Steps[i] = MCS{C: d.ring(h.kappa), X: d.Words(h.public)}
 	}
 	for i := range p.Folds {
-		f, err := d.fold()
+		f, err := d.fold(h.partsIn(i))
 		if err != nil {
-			return nil, AccWitness{}, fmt.Errorf("neo: decode: fold %d: %w", i, err)
+			return nil, fmt.Errorf("neo: decode: fold %d: %w", i, err)
 		}
 		p.Folds[i] = f
 	}
-	var opening AccWitness
-	if kind == kindOpened {
-		m := int(d.Uint32())
-		if d.Err() == nil && (m < 1 || m > maxM) {
-			return nil, AccWitness{}, fmt.Errorf("neo: decode: opening of %d columns, want 1 … %d: %w", m, maxM, ErrEncoding)
-		}
-		if d.Err() == nil && h.parts > d.Len()/(ring.D*m) {
-			return nil, AccWitness{}, fmt.Errorf("neo: decode: opening of %d×%d digits in %d bytes: %w", h.parts, ring.D*m, d.Len(), ErrEncoding)
-		}
-		if d.Err() == nil {
-			opening.Z = make([][]int8, h.parts)
-			for i := range opening.Z {
-				opening.Z[i] = d.digits(ring.D * m)
-			}
-		}
+	if tail != nil && d.Err() == nil {
+		tail(d)
 	}
 	if d.Err() != nil {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %w", d.Err())
+		return nil, fmt.Errorf("neo: decode: %w", d.Err())
 	}
 	if d.Len() != 0 {
-		return nil, AccWitness{}, fmt.Errorf("neo: decode: %d trailing bytes: %w", d.Len(), ErrEncoding)
+		return nil, fmt.Errorf("neo: decode: %d trailing bytes: %w", d.Len(), ErrEncoding)
 	}
-	return p, opening, nil
+	return p, nil
 }
 
-// fold reads one fold.
-func (d *decoder) fold() (*FoldProof, error) {
+// fold reads one fold of the given number of parts.
+func (d *decoder) fold(parts int) (*FoldProof, error) {
 	h := d.h
 	kin := int(d.Byte())
 	if d.Err() == nil && (kin < 1 || kin > h.maxInstances()) {
@@ -506,32 +630,38 @@ func (d *decoder) fold() (*FoldProof, error) {
 	for i := range p.Y {
 		p.Y[i] = d.vectors()
 	}
+	if parts == 0 {
+		if d.Err() != nil {
+			return nil, d.Err()
+		}
+		return &FoldProof{CCS: p}, nil
+	}
 	R := d.Elems(h.ell)
-	if d.Err() == nil && h.parts > d.Len()/(h.kappa*elemBytes) {
-		return nil, fmt.Errorf("%d parts in %d bytes: %w", h.parts, d.Len(), ErrEncoding)
+	if d.Err() == nil && parts > d.Len()/(h.kappa*elemBytes) {
+		return nil, fmt.Errorf("%d parts in %d bytes: %w", parts, d.Len(), ErrEncoding)
 	}
 	if d.Err() != nil {
 		return nil, d.Err()
 	}
-	parts := make([]Claim, h.parts)
-	for i := range parts {
-		parts[i].C = d.ring(h.kappa)
+	claims := make([]Claim, parts)
+	for i := range claims {
+		claims[i].C = d.ring(h.kappa)
 		if digits := d.digits(ring.D * h.public); digits != nil {
-			parts[i].X = make([]goldilocks.Element, len(digits))
+			claims[i].X = make([]goldilocks.Element, len(digits))
 			for k, δ := range digits {
-				parts[i].X[k] = digitElement(δ)
+				claims[i].X[k] = digitElement(δ)
 			}
 		}
-		parts[i].R = slices.Clone(R)
+		claims[i].R = slices.Clone(R)
 		if d.Err() == nil && h.mats > d.Len()/(ring.D*wire.ElemBytes) {
 			return nil, fmt.Errorf("part %d: %d vectors in %d bytes: %w", i, h.mats, d.Len(), ErrEncoding)
 		}
-		parts[i].Y = d.vectors()
+		claims[i].Y = d.vectors()
 	}
 	if d.Err() != nil {
 		return nil, d.Err()
 	}
-	return &FoldProof{CCS: p, Parts: parts}, nil
+	return &FoldProof{CCS: p, Parts: claims}, nil
 }
 
 // vectors reads t+1 vectors of d elements of K; the caller has checked that

@@ -86,6 +86,22 @@ func randomOpened(rng *rand.Rand, h header, m int) *OpenedChainProof {
 	return p
 }
 
+// randomCombined returns randomOpened's proof as a combined one: its last
+// fold without parts, a random opening of entries below 2^15 in magnitude
+// and random quotients.
+func randomCombined(rng *rand.Rand, h header, m int) *CombinedChainProof {
+	o := randomOpened(rng, h, m)
+	p := &CombinedChainProof{ChainProof: o.ChainProof}
+	p.Folds[len(p.Folds)-1].Parts = nil
+	for range ring.D * m {
+		p.Opening = append(p.Opening, int32(rng.IntN(1<<16)-1<<15))
+	}
+	for range h.kappa * (ring.D - 1) {
+		p.Quotients = append(p.Quotients, goldilocks.NewElement(rng.Uint64()))
+	}
+	return p
+}
+
 // smallShape is a proof shape small enough to test every byte of.
 var smallShape = header{steps: 2, kappa: 1, public: 1, ell: 2, mats: 2, parts: 2, digitRounds: 2, digitEvals: 3}
 
@@ -375,8 +391,10 @@ func FuzzUnmarshal(f *testing.F) {
 	p := randomOpened(rng, tiny, 1)
 	f.Add(mustMarshal(f, p))
 	f.Add(mustMarshal(f, &p.ChainProof))
+	f.Add(mustMarshal(f, randomCombined(rng, tiny, 1)))
 	tiny.steps, tiny.public = 2, 1
 	f.Add(mustMarshal(f, randomOpened(rng, tiny, 1)))
+	f.Add(mustMarshal(f, randomCombined(rng, tiny, 1)))
 	f.Add([]byte{1, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var q OpenedChainProof
@@ -391,6 +409,14 @@ func FuzzUnmarshal(f *testing.F) {
 		if err := c.UnmarshalBinary(data); err == nil {
 			if again := mustMarshal(t, &c); !bytes.Equal(again, data) {
 				t.Fatal("a chain proof re-encodes differently")
+			}
+		} else if !errors.Is(err, ErrEncoding) {
+			t.Fatalf("error %v does not wrap ErrEncoding", err)
+		}
+		var cp CombinedChainProof
+		if err := cp.UnmarshalBinary(data); err == nil {
+			if again := mustMarshal(t, &cp); !bytes.Equal(again, data) {
+				t.Fatal("a combined proof re-encodes differently")
 			}
 		} else if !errors.Is(err, ErrEncoding) {
 			t.Fatalf("error %v does not wrap ErrEncoding", err)

@@ -213,31 +213,45 @@ func proveFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node,
 // proveFoldWith is proveFold with step claims (none or one) on Z folded
 // beside the accumulator, as a point group of their own (WithStepClaims).
 func proveFoldWith(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8, step []Claim) (Acc, AccWitness, *FoldProof, error) {
-	if err := checkAcc(pp, acc); err != nil {
+	tr, claims, Zs, ccsProof, tm, err := proveFoldCCS(ctx, pp, s, nd, acc, accW, mcs, Z, step)
+	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
-	if len(accW.Z) != len(acc.Claims) {
-		return Acc{}, AccWitness{}, nil, fmt.Errorf("%w: %d witnesses for an accumulator of %d claims", ErrShape, len(accW.Z), len(acc.Claims))
-	}
-	tm := nd.stats.timer()
-	tr := nd.start(acc)
-	groups, carriedZ := foldGroups(acc, accW.Z, step, Z)
-	for _, c := range step {
-		if err := checkStepClaim(c, mcs, pp.Params().Base); err != nil {
-			return Acc{}, AccWitness{}, nil, err
-		}
-		absorbStepClaim(tr, c)
-	}
-	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, groups, carriedZ)
-	if err != nil {
-		return Acc{}, AccWitness{}, nil, fmt.Errorf("neo: ProveCCS: %w", err)
-	}
-	tm.lap(ccsTime)
-	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, append([][]int8{Z}, carriedZ...), &tm)
+	out, outW, parts, err := finishFold(ctx, tr, pp, s, claims, Zs, &tm)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, err
 	}
 	return out, outW, &FoldProof{CCS: ccsProof, Parts: parts}, nil
+}
+
+// proveFoldCCS is a fold up to Π_CCS (§2.2 steps 1–9): the accumulator's
+// checks, the transcript at the node, the step claims, and Π_CCS. It
+// returns the transcript, the claims Π_CCS leaves and their witnesses (the
+// step's first), the Π_CCS proof, and the timer running since the fold
+// began.
+func proveFoldCCS(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8, step []Claim) (*transcript.Transcript, []Claim, [][]int8, *CCSProof, timer, error) {
+	tm := nd.stats.timer()
+	if err := checkAcc(pp, acc); err != nil {
+		return nil, nil, nil, nil, tm, err
+	}
+	if len(accW.Z) != len(acc.Claims) {
+		return nil, nil, nil, nil, tm, fmt.Errorf("%w: %d witnesses for an accumulator of %d claims", ErrShape, len(accW.Z), len(acc.Claims))
+	}
+	tr := nd.start(acc)
+	groups := foldGroups(acc, step)
+	for _, c := range step {
+		if err := checkStepClaim(c, mcs, pp.Params().Base); err != nil {
+			return nil, nil, nil, nil, tm, err
+		}
+		absorbStepClaim(tr, c)
+	}
+	carriedZ := accW.Z
+	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, groups, carriedZ, len(step))
+	if err != nil {
+		return nil, nil, nil, nil, tm, fmt.Errorf("neo: ProveCCS: %w", err)
+	}
+	tm.lap(ccsTime)
+	return tr, claims, append([][]int8{Z}, carriedZ...), ccsProof, tm, nil
 }
 
 // finishFold runs Π_RLC and Π_DEC on the claims Π_CCS left on tr, opened by
@@ -266,21 +280,17 @@ func finishFold(ctx context.Context, tr *transcript.Transcript, pp *ajtai.Public
 
 // foldGroups returns the point groups Π_CCS folds beside the step: the
 // accumulator's claims, then the step claims, each a group when it has
-// claims, and the witnesses opening them in that order (Z for every step
-// claim).
-func foldGroups(acc Acc, accZ [][]int8, step []Claim, Z []int8) ([][]Claim, [][]int8) {
+// claims. The step claims come last: they are on the step's own witness,
+// which Π_CCS folds once (newGroupedStatement's onStep).
+func foldGroups(acc Acc, step []Claim) [][]Claim {
 	var groups [][]Claim
-	carriedZ := slices.Clone(accZ)
 	if len(acc.Claims) > 0 {
 		groups = append(groups, acc.Claims)
 	}
 	if len(step) > 0 {
 		groups = append(groups, step)
-		for range step {
-			carriedZ = append(carriedZ, Z)
-		}
 	}
-	return groups, carriedZ
+	return groups
 }
 
 // cloneClaims returns a copy of claims sharing no slice with them, so that a
@@ -356,29 +366,40 @@ func verifyFold(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, p
 // verifyFoldWith is verifyFold of a fold that carries the step claims step
 // (none or one) beside the accumulator.
 func verifyFoldWith(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mcs MCS, proof *FoldProof, step []Claim) (Acc, error) {
-	if err := checkAcc(pp, acc); err != nil {
+	tr, groups, err := startFold(pp, nd, acc, mcs, proof, step)
+	if err != nil {
 		return Acc{}, err
 	}
+	return verifyRest(tr, pp, s, mcs, groups, len(step), proof)
+}
+
+// startFold checks the accumulator and the proof's presence, starts the
+// fold's transcript at the node and absorbs the step claims, as the prover
+// does before Π_CCS; it returns the transcript and Π_CCS's point groups.
+func startFold(pp *ajtai.PublicParams, nd node, acc Acc, mcs MCS, proof *FoldProof, step []Claim) (*transcript.Transcript, [][]Claim, error) {
+	if err := checkAcc(pp, acc); err != nil {
+		return nil, nil, err
+	}
 	if proof == nil {
-		return Acc{}, fmt.Errorf("%w: no proof", ErrShape)
+		return nil, nil, fmt.Errorf("%w: no proof", ErrShape)
 	}
 	tr := nd.start(acc)
 	for _, c := range step {
 		if err := checkStepClaim(c, mcs, pp.Params().Base); err != nil {
-			return Acc{}, err
+			return nil, nil, err
 		}
 		absorbStepClaim(tr, c)
 	}
-	groups, _ := foldGroups(acc, nil, step, nil)
-	return verifyRest(tr, pp, s, mcs, groups, proof)
+	return tr, foldGroups(acc, step), nil
 }
 
 // verifyRest checks, on tr, the Π_CCS of the step mcs with the carried
-// claims in groups, then Π_RLC and Π_DEC, and squeezes the new
+// claims in groups (the last onStep on the step's witness), then Π_RLC and
+// Π_DEC, and squeezes the new
 // accumulator's digest: what a fold and a merge verify once their
 // transcript has started (§2.2 steps 4–12).
-func verifyRest(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, proof *FoldProof) (Acc, error) {
-	claims, err := verifyCCSGroups(tr, pp, s, mcs, groups, proof.CCS)
+func verifyRest(tr *transcript.Transcript, pp *ajtai.PublicParams, s *ccs.CCS, mcs MCS, groups [][]Claim, onStep int, proof *FoldProof) (Acc, error) {
+	claims, err := verifyCCSGroups(tr, pp, s, mcs, groups, proof.CCS, onStep)
 	if err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyCCS: %w", err)
 	}
@@ -601,53 +622,86 @@ func checkChainCCS(chain *ccs.Chain, s *ccs.CCS) error {
 // broken links are an error wrapping ccs.ErrLink. ctx is checked between
 // steps and inside each fold; a cancelled proof returns ctx's error.
 func (p *Prover) ProveChain(ctx context.Context, chain *ccs.Chain, opts ...ChainOption) (*ChainProof, Acc, AccWitness, error) {
+	proof, end, err := p.proveChain(ctx, "ProveChain", chain, opts, false)
+	if err != nil {
+		return nil, Acc{}, AccWitness{}, err
+	}
+	return proof, end.acc, end.accW, nil
+}
+
+// chainEnd is where a chain's proof ends: the final accumulator and its
+// witness, or, when the last fold stops after Π_RLC (ProveCombined), the
+// combined claim and its witness.
+type chainEnd struct {
+	acc      Acc
+	accW     AccWitness
+	combined Claim
+	Z        []int32
+}
+
+// proveChain is ProveChain, and with combine ProveCombined, whose errors
+// it prefixes with name.
+func (p *Prover) proveChain(ctx context.Context, name string, chain *ccs.Chain, opts []ChainOption, combine bool) (*ChainProof, chainEnd, error) {
+	fail := func(err error) (*ChainProof, chainEnd, error) {
+		return nil, chainEnd{}, fmt.Errorf("neo: %s: %w", name, err)
+	}
 	if err := checkChainCCS(chain, p.s); err != nil {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+		return fail(err)
 	}
 	if err := chain.Check(); err != nil {
 		if errors.Is(err, ccs.ErrUnsatisfied) {
 			err = fmt.Errorf("%w: %w", ErrUnsatisfied, err)
 		}
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+		return fail(err)
 	}
 	cfg := newChainConfig(opts)
 	if err := cfg.checkPlanes(); err != nil {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+		return fail(err)
 	}
 	if err := cfg.checkStepClaims(len(chain.Steps)); err != nil {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+		return fail(err)
 	}
 	if cfg.committed != nil && (len(cfg.committed) != len(chain.Steps) || len(cfg.witnesses) != len(chain.Steps)) {
-		return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w: %d committed steps and %d witnesses for a chain of %d steps",
-			ErrShape, len(cfg.committed), len(cfg.witnesses), len(chain.Steps))
+		return fail(fmt.Errorf("%w: %d committed steps and %d witnesses for a chain of %d steps",
+			ErrShape, len(cfg.committed), len(cfg.witnesses), len(chain.Steps)))
 	}
 	header := extendHeader(newHeader(p.pp, p.s, p.dm, chain), cfg.headerData)
 	n := len(chain.Steps)
 	proof := &ChainProof{Steps: make([]MCS, n), Folds: make([]*FoldProof, n)}
-	var acc Acc
-	var accW AccWitness
+	var end chainEnd
 	for i := range chain.Steps {
 		step := &chain.Steps[i]
 		if err := ctx.Err(); err != nil {
-			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: %w", err)
+			return fail(err)
+		}
+		stepErr := func(err error) (*ChainProof, chainEnd, error) {
+			return fail(fmt.Errorf("step %d (%s): %w", i, step.Instruction, err))
 		}
 		tm := cfg.stats.timer()
 		mcs, wit, err := cfg.commitStep(ctx, p, i, step)
 		if err != nil {
-			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+			return stepErr(err)
 		}
 		tm.lap(commitTime)
 		if err := stepPlanes(wit.Z, cfg.planes); err != nil {
-			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+			return stepErr(err)
 		}
-		acc, accW, proof.Folds[i], err = proveFoldWith(ctx, p.pp, p.s, node{header: header, index: uint64(i), stats: cfg.stats}, acc, accW, mcs, wit.Z, cfg.stepClaim(i))
+		nd := node{header: header, index: uint64(i), stats: cfg.stats}
+		if combine && i == n-1 {
+			proof.Folds[i], end.combined, end.Z, err = proveCombinedFold(ctx, p.pp, p.s, nd, end.acc, end.accW, mcs, wit.Z, cfg.stepClaim(i))
+		} else {
+			end.acc, end.accW, proof.Folds[i], err = proveFoldWith(ctx, p.pp, p.s, nd, end.acc, end.accW, mcs, wit.Z, cfg.stepClaim(i))
+		}
 		if err != nil {
-			return nil, Acc{}, AccWitness{}, fmt.Errorf("neo: ProveChain: step %d (%s): %w", i, step.Instruction, err)
+			return stepErr(err)
 		}
 		proof.Steps[i] = mcs
 		cfg.report(i+1, n)
 	}
-	return proof, acc, accW, nil
+	if combine {
+		end.acc, end.accW = Acc{}, AccWitness{}
+	}
+	return proof, end, nil
 }
 
 // ProveChain is (*Prover).ProveChain with a Prover of the chain's CCS under
@@ -685,51 +739,72 @@ func (v *Verifier) VerifyChain(ctx context.Context, chain *ccs.Chain, proof *Cha
 	if decide == nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: no decider", ErrShape)
 	}
-	if err := checkChainCCS(chain, v.s); err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-	}
-	if proof == nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: nil proof", ErrShape)
-	}
-	n := len(chain.Steps)
-	if len(proof.Steps) != n || len(proof.Folds) != n {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w: %d steps and %d folds for a chain of %d steps",
-			ErrChain, len(proof.Steps), len(proof.Folds), n)
-	}
-	if err := chain.CheckLinks(); err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-	}
-	for i := range chain.Steps {
-		if !slices.Equal(proof.Steps[i].X, chain.Steps[i].Public) {
-			return Acc{}, fmt.Errorf("neo: VerifyChain: %w: step %d states another public input than the chain's", ErrChain, i)
-		}
-	}
-	cfg := newChainConfig(opts)
-	if err := cfg.checkPlanes(); err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-	}
-	if err := cfg.checkStepClaims(n); err != nil {
-		return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-	}
-	header := extendHeader(newHeader(v.pp, v.s, v.dm, chain), cfg.headerData)
-	var acc Acc
-	var err error
-	for i := range chain.Steps {
-		if err := ctx.Err(); err != nil {
-			return Acc{}, fmt.Errorf("neo: VerifyChain: %w", err)
-		}
-		if err := foldPlanes(proof.Folds[i], cfg.planes); err != nil {
-			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
-		}
-		if acc, err = verifyFoldWith(v.pp, v.s, node{header: header, index: uint64(i)}, acc, proof.Steps[i], proof.Folds[i], cfg.stepClaim(i)); err != nil {
-			return Acc{}, fmt.Errorf("neo: VerifyChain: step %d: %w", i, err)
-		}
-		cfg.report(i+1, n)
+	acc, _, err := v.verifyChain(ctx, "VerifyChain", chain, proof, opts, false)
+	if err != nil {
+		return Acc{}, err
 	}
 	if err := decide(acc); err != nil {
 		return Acc{}, fmt.Errorf("neo: VerifyChain: decider: %w", err)
 	}
 	return acc, nil
+}
+
+// verifyChain is VerifyChain up to the decider, and with combine the same
+// for a proof whose last fold stops after Π_RLC, returning the combined
+// claim instead of an accumulator. Its errors are prefixed with name.
+func (v *Verifier) verifyChain(ctx context.Context, name string, chain *ccs.Chain, proof *ChainProof, opts []ChainOption, combine bool) (Acc, Claim, error) {
+	fail := func(err error) (Acc, Claim, error) {
+		return Acc{}, Claim{}, fmt.Errorf("neo: %s: %w", name, err)
+	}
+	if err := checkChainCCS(chain, v.s); err != nil {
+		return fail(err)
+	}
+	if proof == nil {
+		return fail(fmt.Errorf("%w: nil proof", ErrShape))
+	}
+	n := len(chain.Steps)
+	if len(proof.Steps) != n || len(proof.Folds) != n {
+		return fail(fmt.Errorf("%w: %d steps and %d folds for a chain of %d steps", ErrChain, len(proof.Steps), len(proof.Folds), n))
+	}
+	if err := chain.CheckLinks(); err != nil {
+		return fail(err)
+	}
+	for i := range chain.Steps {
+		if !slices.Equal(proof.Steps[i].X, chain.Steps[i].Public) {
+			return fail(fmt.Errorf("%w: step %d states another public input than the chain's", ErrChain, i))
+		}
+	}
+	cfg := newChainConfig(opts)
+	if err := cfg.checkPlanes(); err != nil {
+		return fail(err)
+	}
+	if err := cfg.checkStepClaims(n); err != nil {
+		return fail(err)
+	}
+	header := extendHeader(newHeader(v.pp, v.s, v.dm, chain), cfg.headerData)
+	var acc Acc
+	var combined Claim
+	for i := range chain.Steps {
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		if err := foldPlanes(proof.Folds[i], cfg.planes); err != nil {
+			return fail(fmt.Errorf("step %d: %w", i, err))
+		}
+		nd := node{header: header, index: uint64(i)}
+		var err error
+		if combine && i == n-1 {
+			combined, err = verifyCombinedFold(v.pp, v.s, nd, acc, proof.Steps[i], proof.Folds[i], cfg.stepClaim(i))
+			acc = Acc{}
+		} else {
+			acc, err = verifyFoldWith(v.pp, v.s, nd, acc, proof.Steps[i], proof.Folds[i], cfg.stepClaim(i))
+		}
+		if err != nil {
+			return fail(fmt.Errorf("step %d: %w", i, err))
+		}
+		cfg.report(i+1, n)
+	}
+	return acc, combined, nil
 }
 
 // VerifyChain is (*Verifier).VerifyChain with a Verifier of the chain's CCS

@@ -656,8 +656,8 @@ func BenchmarkFold(b *testing.B) {
 					}
 				})
 				// The same fold carrying a claim on its own step
-				// (WithStepClaims): k+2 instances, as a transaction's
-				// steps fold (fold/ARITH.md §7.3).
+				// (WithStepClaims), as a transaction's steps fold
+				// (fold/ARITH.md §7.3): k+2 claims on k+1 witnesses.
 				b.Run(be.String()+"/prove+claim", func(b *testing.B) {
 					p, err := NewProver(pp, s)
 					if err != nil {

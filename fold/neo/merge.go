@@ -112,7 +112,7 @@ func proveMerge(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node
 	tm := nd.stats.timer()
 	tr := nd.startMerge(a, b)
 	carriedZ := slices.Concat(aW.Z, bW.Z)
-	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, [][]Claim{a.Claims, b.Claims}, carriedZ)
+	claims, ccsProof, err := proveCCSGroups(ctx, tr, pp, s, mcs, MCSWitness{Z: Z}, [][]Claim{a.Claims, b.Claims}, carriedZ, 0)
 	if err != nil {
 		return Acc{}, AccWitness{}, nil, fmt.Errorf("Π_CCS: %w", err)
 	}
@@ -160,7 +160,7 @@ func verifyMerge(pp *ajtai.PublicParams, s *ccs.CCS, nd node, a, b Acc, mcs MCS,
 	if proof == nil {
 		return Acc{}, fmt.Errorf("%w: no proof", ErrShape)
 	}
-	return verifyRest(nd.startMerge(a, b), pp, s, mcs, [][]Claim{a.Claims, b.Claims}, proof)
+	return verifyRest(nd.startMerge(a, b), pp, s, mcs, [][]Claim{a.Claims, b.Claims}, 0, proof)
 }
 
 // TreeNode is one node of a PCD tree's shape (fold/NEO.md §5.2). Each node

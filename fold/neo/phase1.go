@@ -253,37 +253,9 @@ func (ph *phase1) bucketRound(i int, point []K, eqS []K) ([]K, error) {
 	if err != nil {
 		return nil, err
 	}
-	half := len(eqS)
 	// Pattern digit l = 2p + x sits at digit l·half + s of a column.
-	dp := newDigitPattern(2*len(prefix), half, ph.mags)
-	w := parallel.Workers(ph.m, digitGrain)
-	parts := make([][]K, w)
-	parallel.Split(ph.m, w, func(part, lo, hi int) {
-		buckets := make([]K, len(ph.Zs)*dp.count)
-		weights := make([]K, half)
-		keys := make([]int, half)
-		for c := lo; c < hi; c++ {
-			for q := range weights {
-				weights[q].Mul(&ph.eqBetaR[c], &eqS[q])
-			}
-			for k, Z := range ph.Zs {
-				bk := buckets[k*dp.count : (k+1)*dp.count]
-				dp.keys(keys, Z[c*ring.D:(c+1)*ring.D])
-				for q, key := range keys {
-					if key != dp.zero { // R_b(0) = 0
-						bk[key].Add(&bk[key], &weights[q])
-					}
-				}
-			}
-		}
-		parts[part] = buckets
-	})
-	for _, part := range parts[1:] {
-		for x := range part {
-			parts[0][x].Add(&parts[0][x], &part[x])
-		}
-	}
-	buckets := parts[0]
+	dp := newDigitPattern(2*len(prefix), len(eqS), ph.mags)
+	buckets := ph.patternWeights(&dp, eqS)
 	// v(0, s) and v(1, s) of every pattern: the even and the odd pattern
 	// digits weighed by eq(α'_{<i}, p).
 	w0, w1 := make([]K, dp.n), make([]K, dp.n)
@@ -315,6 +287,76 @@ func (ph *phase1) bucketRound(i int, point []K, eqS []K) ([]K, error) {
 		}
 	}
 	return acc, nil
+}
+
+// patternWeights returns, per instance k and digit pattern key, the sum of
+// the weights eq(c, β_r)·eq(s, β_{a,>i}) over the (c, s) whose digits form
+// that pattern (bucketRound), at k·dp.count + key.
+//
+// The weight is a product, and a product per (c, s) was most of a fold's
+// phase 1. Σ_{c,s} eq_c·eq_s·[key(c, s) = κ] = Σ_s eq_s·Σ_c eq_c·[key(c, s)
+// = κ], so each worker adds eq_c alone into a bucket per (k, s, pattern),
+// and the eq_s multiply once per bucket: m·2^(5−i) products become
+// 2^(5−i)·count. Only when there are fewer columns than patterns (round 2
+// at small m) is a product per (c, s) the cheaper.
+func (ph *phase1) patternWeights(dp *digitPattern, eqS []K) []K {
+	half, kin := len(eqS), len(ph.Zs)
+	perColumn := ph.m < dp.count
+	size := kin * half * dp.count
+	if perColumn {
+		size = kin * dp.count
+	}
+	w := parallel.Workers(ph.m, digitGrain)
+	parts := make([][]K, w)
+	parallel.Split(ph.m, w, func(part, lo, hi int) {
+		buckets := make([]K, size)
+		weights := make([]K, half)
+		keys := make([]int, half)
+		for c := lo; c < hi; c++ {
+			if perColumn {
+				for q := range weights {
+					weights[q].Mul(&ph.eqBetaR[c], &eqS[q])
+				}
+			}
+			for k, Z := range ph.Zs {
+				dp.keys(keys, Z[c*ring.D:(c+1)*ring.D])
+				for q, key := range keys {
+					switch {
+					case key == dp.zero: // R_b(0) = 0
+					case perColumn:
+						b := &buckets[k*dp.count+key]
+						b.Add(b, &weights[q])
+					default:
+						b := &buckets[(k*half+q)*dp.count+key]
+						b.Add(b, &ph.eqBetaR[c])
+					}
+				}
+			}
+		}
+		parts[part] = buckets
+	})
+	for _, part := range parts[1:] {
+		for x := range part {
+			parts[0][x].Add(&parts[0][x], &part[x])
+		}
+	}
+	if perColumn {
+		return parts[0]
+	}
+	out := make([]K, kin*dp.count)
+	var p K
+	for k := range kin {
+		for q := range half {
+			row := parts[0][(k*half+q)*dp.count : (k*half+q+1)*dp.count]
+			for key := range row {
+				if !row[key].IsZero() {
+					p.Mul(&row[key], &eqS[q])
+					out[k*dp.count+key].Add(&out[k*dp.count+key], &p)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // linePoints sets vals[t] = v0 + t·d for t = 0…len(vals)−1.

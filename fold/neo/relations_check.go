@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
 	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/fold/mle"
+	"github.com/ssprove/ssprove/internal/parallel"
 	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
@@ -157,23 +159,46 @@ func CheckMCS(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, inst MCS,
 }
 
 // recompose returns z_c = Σ_ρ b^ρ·Z[ρ,c] for the column-major digit matrix
-// Z, through decomp.Unembed a block of columns at a time so that the field
-// copy of the digits stays small.
+// Z. The digits are small, so each column is summed exactly in int64 by
+// Horner's rule over runs of digits short enough not to overflow (all 54 at
+// b = 2), and only the runs meet in the field: a conversion per run instead
+// of one per digit and a product per digit. b must be at least 2; an error
+// wraps ErrShape for a length that is not a multiple of d.
 func recompose(Z []int8, b uint64) ([]goldilocks.Element, error) {
-	const cols = 1 << 10
-	z := make([]goldilocks.Element, 0, len(Z)/ring.D)
-	block := make([]goldilocks.Element, min(len(Z), cols*ring.D))
-	for lo := 0; lo < len(Z); lo += len(block) {
-		part := block[:min(len(block), len(Z)-lo)]
-		for i := range part {
-			part[i] = digitElement(Z[lo+i])
-		}
-		zs, err := decomp.Unembed(part, b, ring.D)
-		if err != nil {
-			return nil, err
-		}
-		z = append(z, zs...)
+	if b < 2 || len(Z)%ring.D != 0 {
+		return nil, fmt.Errorf("%w: %d digits in base %d", ErrShape, len(Z), b)
 	}
+	// run digits of |δ| ≤ 128 sum to below 128·b^run/(b−1) ≤ 2^7·b^run, kept
+	// under 2^62.
+	run, span := 0, uint64(1)
+	for run < ring.D && span <= (1<<55)/b {
+		run++
+		span *= b
+	}
+	var step goldilocks.Element
+	step.SetUint64(span)
+	bi := int64(b)
+	z := make([]goldilocks.Element, len(Z)/ring.D)
+	parallel.For(len(z), digitGrain, func(lo, hi int) {
+		var part goldilocks.Element
+		for c := lo; c < hi; c++ {
+			col := Z[c*ring.D : (c+1)*ring.D]
+			var acc goldilocks.Element
+			// Runs start at multiples of run, so every run below the top
+			// one is whole and scales acc by b^run; acc is still zero when
+			// the top one, possibly short, is added.
+			for lo := (len(col) - 1) / run * run; lo >= 0; lo -= run {
+				var v int64
+				for _, δ := range slices.Backward(col[lo:min(lo+run, len(col))]) {
+					v = v*bi + int64(δ)
+				}
+				part.SetInt64(v)
+				acc.Mul(&acc, &step)
+				acc.Add(&acc, &part)
+			}
+			z[c] = acc
+		}
+	})
 	return z, nil
 }
 

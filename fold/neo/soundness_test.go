@@ -563,11 +563,11 @@ func TestCCSTwoGroupsBruteForce(t *testing.T) {
 			Zs := slices.Concat([][]int8{wit.Z}, z1, z2)
 			tr := ccsTranscript()
 			replay := tr.Clone()
-			out, proof, err := proveGroups(ctx, tr, tc.pp, tc.s, mcs, groups, Zs)
+			out, proof, err := proveGroups(ctx, tr, tc.pp, tc.s, mcs, groups, Zs, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := verifyCCSGroups(ccsTranscript(), tc.pp, tc.s, mcs, groups, proof); err != nil {
+			if _, err := verifyCCSGroups(ccsTranscript(), tc.pp, tc.s, mcs, groups, proof, 0); err != nil {
 				t.Fatalf("honest proof rejected: %v", err)
 			}
 

@@ -17,8 +17,10 @@ import (
 // it true. It is how an argument outside the folding — a logUp memory
 // argument over the whole transaction (fold/ARITH.md §7.3) — gets its
 // claims on the committed steps checked without committing anything else.
-// A fold with a step claim folds k + 2 instances: the guard (k+2)·T·(b−1)
-// < B holds for the Goldilocks preset (14·216 = 3024 < 4096).
+// A step claim shares the step's instance in Π_CCS (newGroupedStatement's
+// onStep): the step's witness is range-checked and evaluated once, and the
+// claim adds an Eval term on it, no instance, no output claim and nothing
+// to Π_RLC, whose guard is the plain chain's, (k+1)·T·(b−1) < B.
 
 // WithStepClaims has ProveChain fold claims[i] into step i's fold, and
 // VerifyChain expect it there: claims[i] must be a claim on step i's

@@ -1,0 +1,234 @@
+package neo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/fold/ccs"
+	"github.com/ssprove/ssprove/internal/parallel"
+	"github.com/ssprove/ssprove/lattice/ajtai"
+)
+
+// combinedCase is a chain proved both ways under the same options.
+type combinedCase struct {
+	pp       *ajtai.PublicParams
+	chain    *ccs.Chain // the verifier's: public parts only
+	opts     []ChainOption
+	proof    *CombinedChainProof
+	plain    *ChainProof
+	verifier *Verifier
+}
+
+// proveCombinedCase proves a random chain of the given steps with
+// ProveCombined and ProveChain; with claims, every fold carries a step
+// claim, the header binds data and the digit planes are bounded, as
+// txproof proves.
+func proveCombinedCase(t testing.TB, steps int, claims bool) combinedCase {
+	t.Helper()
+	ctx := context.Background()
+	chain := chainR1CS(t, rand.New(rand.NewPCG(uint64(steps), 31)), 2, 9, steps)
+	pp := chainSetup(t, chain)
+	s := chain.Steps[0].CCS
+	p, err := NewProver(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opts []ChainOption
+	if claims {
+		tt, ok := t.(*testing.T)
+		if !ok {
+			t.Fatal("step claims need a *testing.T")
+		}
+		data := []goldilocks.Element{goldilocks.NewElement(3), goldilocks.NewElement(5)}
+		opts = []ChainOption{WithStepClaims(stepClaims(tt, pp, p, chain, rand.New(rand.NewPCG(uint64(steps), 32)))), WithHeaderData(data), WithDigitPlanes(8)}
+	}
+	proof, err := p.ProveCombined(ctx, chain, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, _, err := p.ProveChain(ctx, chain, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(pp, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return combinedCase{pp: pp, chain: publicOnly(chain), opts: opts, proof: proof, plain: plain, verifier: v}
+}
+
+// TestProveCombined: a combined proof verifies, before and after its
+// encoding; its folds are ProveChain's up to the last Π_CCS, which it
+// stops after; its opening is one matrix below B.
+func TestProveCombined(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		steps  int
+		claims bool
+	}{{1, false}, {2, false}, {3, false}, {1, true}, {3, true}} {
+		t.Run(fmt.Sprintf("steps=%d/claims=%v", tc.steps, tc.claims), func(t *testing.T) {
+			c := proveCombinedCase(t, tc.steps, tc.claims)
+			n := len(c.proof.Folds)
+			if !reflect.DeepEqual(c.proof.Steps, c.plain.Steps) || !reflect.DeepEqual(c.proof.Folds[:n-1], c.plain.Folds[:n-1]) {
+				t.Fatal("the folds before the last differ from ProveChain's")
+			}
+			if last := c.proof.Folds[n-1]; !reflect.DeepEqual(last.CCS, c.plain.Folds[n-1].CCS) || len(last.Parts) != 0 {
+				t.Fatal("the last fold is not ProveChain's Π_CCS without parts")
+			}
+			claim, err := c.verifier.VerifyCombined(ctx, c.chain, c.proof, c.opts...)
+			if err != nil {
+				t.Fatalf("honest proof: %v", err)
+			}
+			if err := DecideCombined(ctx, c.pp, c.chain.Steps[0].CCS, claim, c.proof.Opening, c.proof.Quotients); err != nil {
+				t.Fatalf("the returned claim: %v", err)
+			}
+			enc := mustMarshal(t, c.proof)
+			var q CombinedChainProof
+			if err := q.UnmarshalBinary(enc); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(mustMarshal(t, &q), enc) {
+				t.Fatal("decoding then encoding changed the proof")
+			}
+			if _, err := q.Verify(ctx, c.pp, c.chain, c.opts...); err != nil {
+				t.Fatalf("the decoded proof: %v", err)
+			}
+			t.Logf("combined proof %d bytes, ProveChain's without an opening %d", len(enc), len(mustMarshal(t, c.plain)))
+			for _, kind := range []interface{ UnmarshalBinary([]byte) error }{new(ChainProof), new(OpenedChainProof), new(TreeProof)} {
+				if err := kind.UnmarshalBinary(enc); !errors.Is(err, ErrEncoding) {
+					t.Errorf("%T decodes a combined proof: %v", kind, err)
+				}
+			}
+		})
+	}
+}
+
+// TestCombinedRejects: the verifier rejects a combined proof with its
+// opening, quotients or last fold changed, or under another chain or other
+// options.
+func TestCombinedRejects(t *testing.T) {
+	ctx := context.Background()
+	c := proveCombinedCase(t, 2, true)
+	bound := int32(c.pp.Params().Bound)
+	edit := func(f func(p *CombinedChainProof)) *CombinedChainProof {
+		var q CombinedChainProof
+		if err := q.UnmarshalBinary(mustMarshal(t, c.proof)); err != nil {
+			t.Fatal(err)
+		}
+		f(&q)
+		return &q
+	}
+	n := len(c.proof.Folds)
+	otherChain := publicOnly(c.chain)
+	otherChain.Steps = slices.Clone(otherChain.Steps)
+	otherChain.Steps[n-1].Public = slices.Clone(otherChain.Steps[n-1].Public)
+	otherChain.Steps[n-1].Public[len(otherChain.Steps[n-1].Public)-1].SetUint64(99)
+	cases := []struct {
+		name  string
+		proof *CombinedChainProof
+		chain *ccs.Chain
+		opts  []ChainOption
+		want  error
+	}{
+		{"an opening entry changed", edit(func(p *CombinedChainProof) { p.Opening[len(p.Opening)/2]++ }), nil, nil, ErrCommitment},
+		{"a public entry changed", edit(func(p *CombinedChainProof) { p.Opening[0]-- }), nil, nil, ErrCommitment},
+		{"an entry at B", edit(func(p *CombinedChainProof) { p.Opening[7] = bound }), nil, nil, ErrNorm},
+		{"an entry at −B", edit(func(p *CombinedChainProof) { p.Opening[7] = -bound }), nil, nil, ErrNorm},
+		{"a quotient changed", edit(func(p *CombinedChainProof) { p.Quotients[3].SetUint64(1) }), nil, nil, ErrCommitment},
+		{"no quotients", edit(func(p *CombinedChainProof) { p.Quotients = nil }), nil, nil, ErrCommitment},
+		{"a short opening", edit(func(p *CombinedChainProof) { p.Opening = p.Opening[:len(p.Opening)-1] }), nil, nil, ErrShape},
+		{"the last fold with Π_DEC parts", edit(func(p *CombinedChainProof) { p.Folds[n-1].Parts = c.plain.Folds[n-1].Parts }), nil, nil, ErrShape},
+		{"a phase-1 message changed", edit(func(p *CombinedChainProof) { p.Folds[n-1].CCS.Rounds[0][0].A0.SetUint64(5) }), nil, nil, nil},
+		{"another chain", c.proof, otherChain, nil, ErrChain},
+		{"other header data", c.proof, nil, append(slices.Clone(c.opts), WithHeaderData([]goldilocks.Element{goldilocks.NewElement(4)})), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			chain, opts := c.chain, c.opts
+			if tc.chain != nil {
+				chain = tc.chain
+			}
+			if tc.opts != nil {
+				opts = tc.opts
+			}
+			_, err := c.verifier.VerifyCombined(ctx, chain, tc.proof, opts...)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCombinedBitFlips flips one bit at every byte of a one-step combined
+// proof under a key of κ = 1 (a sample of a two-step one under -short):
+// each flip is refused by the decoder or rejected by the verifier.
+func TestCombinedBitFlips(t *testing.T) {
+	ctx := context.Background()
+	steps := 1
+	if testing.Short() {
+		steps = 2
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	chain := chainR1CS(t, rng, 1, 1, steps)
+	params := ajtai.Goldilocks(chain.Steps[0].CCS.NumVariables())
+	params.Kappa = 1
+	pp, err := ajtai.Setup(ctx, params, relSeed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProver(pp, chain.Steps[0].CCS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, err := p.ProveCombined(ctx, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := publicOnly(chain)
+	if _, err := proof.Verify(ctx, pp, pub); err != nil {
+		t.Fatalf("honest proof: %v", err)
+	}
+	enc := mustMarshal(t, proof)
+	positions := make([]int, len(enc))
+	for i := range positions {
+		positions[i] = i
+	}
+	if testing.Short() {
+		rng.Shuffle(len(positions), func(i, j int) { positions[i], positions[j] = positions[j], positions[i] })
+		positions = positions[:400]
+	}
+	var decoded atomic.Int64
+	var failed atomic.Pointer[string]
+	parallel.For(len(positions), 64, func(lo, hi int) {
+		b := clone(enc)
+		for i := lo; i < hi; i++ {
+			at, bit := positions[i], byte(1)<<(i%8)
+			b[at] ^= bit
+			var q CombinedChainProof
+			if err := q.UnmarshalBinary(b); err == nil {
+				decoded.Add(1)
+				if _, err := q.Verify(ctx, pp, pub); err == nil {
+					msg := fmt.Sprintf("bit %d of byte %d flipped: the proof still verifies", i%8, at)
+					failed.Store(&msg)
+				}
+			}
+			b[at] ^= bit
+		}
+	})
+	if msg := failed.Load(); msg != nil {
+		t.Fatal(*msg)
+	}
+	t.Logf("%d-byte proof, %d positions flipped, %d of them decoded and rejected by the verifier", len(enc), len(positions), decoded.Load())
+}
