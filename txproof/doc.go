@@ -12,7 +12,8 @@
 // Prove proves an executed transaction (fold/ARITH.md § 7.5): it lays the trace out in
 // steps of rows (fold/interleave), commits every step, proves the memory argument over
 // the steps' columns (fold/lookup), binds its claims to the committed steps through one
-// claim per step, and folds the steps with those claims (fold/neo), opening the final
-// accumulator. Verify checks a Proof against its statement alone, rebuilding everything
+// claim per step, and folds the steps with those claims (fold/neo), the last fold
+// stopping after Π_RLC and the proof opening the combined claim (fold/ARITH.md § 8.3).
+// A Prover keeps the commitment keys it expands, for a process that proves many. Verify checks a Proof against its statement alone, rebuilding everything
 // public from it. A Proof encodes to the proof file (MarshalBinary, UnmarshalBinary).
 package txproof

@@ -26,9 +26,9 @@ type Proof struct {
 	// Evals are the step claims' evaluations Y_s: per step, one vector of
 	// d evaluations per CCS matrix, the identity first.
 	Evals [][][]lookup.K
-	// Chain is the folding proof of the steps with their claims, and the
-	// opening of its final accumulator.
-	Chain *neo.OpenedChainProof
+	// Chain is the folding proof of the steps with their claims, whose last
+	// fold stops after Π_RLC, and the opening of the combined claim.
+	Chain *neo.CombinedChainProof
 }
 
 // ErrProofFormat is wrapped by the errors of bytes that are not an encoded
@@ -37,7 +37,7 @@ var ErrProofFormat = errors.New("txproof: bad proof encoding")
 
 // ProofVersion is the version of the proof file this package writes and
 // reads.
-const ProofVersion = 1
+const ProofVersion = 2
 
 // proofMagic opens a proof file.
 var proofMagic = [4]byte{'S', 'S', 'T', 'P'}
@@ -57,7 +57,7 @@ const maxMatrices = 8
 //	cells       interleave.Width elements of K
 //	evals       1 byte t+1 ≤ 8, then per step of the statement t+1 vectors
 //	            of d = 54 elements of K
-//	chain       the rest: the neo.OpenedChainProof's encoding
+//	chain       the rest: the neo.CombinedChainProof's encoding
 //
 // Every count is the statement's or the preset's, or checked against the
 // bytes left before anything is allocated for it; an encoding holds nothing
@@ -192,7 +192,7 @@ func decodeProof(r *reader) (*Proof, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	p.Chain = new(neo.OpenedChainProof)
+	p.Chain = new(neo.CombinedChainProof)
 	if err := p.Chain.UnmarshalBinary(r.b); err != nil {
 		return nil, err
 	}

@@ -86,19 +86,35 @@ const (
 	cellPlanes = 32
 )
 
+// Prover proves transactions. It keeps the commitment key of each step
+// layout it has proved with: expanding one costs more than proving a small
+// transaction (κ·d·m words, their transforms and κ·m·1.5 KB of memory), so
+// a process that proves many transactions keeps one Prover. A Prover is
+// safe for concurrent use; the zero value is ready to use.
+type Prover struct {
+	keys sync.Map // ccs.Digest → *ajtai.PublicParams
+}
+
+// Prove is (*Prover).Prove with a Prover of its own, which expands the
+// commitment key for this proof alone.
+func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
+	return new(Prover).Prove(ctx, r, opts...)
+}
+
 // Prove proves the executed transaction r (fold/ARITH.md § 7.5): it states
 // r (FromResult), lays its trace out in steps of the smallest R that holds
 // it in one step (else 512), commits every step, runs the memory argument
 // over the steps' columns, binds its claims to the steps through one claim
-// per step, and folds the steps with those claims into a chain whose final
-// accumulator the proof opens. WithRows fixes R instead. The statement is
+// per step, and folds the steps with those claims into a chain whose last
+// fold stops after Π_RLC, the combined claim opened (fold/ARITH.md § 8.3).
+// WithRows fixes R instead. The statement is
 // checked (Check) before anything is proved.
 //
 // A trace whose rows violate the constraint table is refused with
 // fold/interleave's *RowError naming the op and the constraint; an
 // unbalanced memory, a statement that disagrees with the trace or any other
 // refusal wraps ErrProve. ctx is checked inside the commitments and folds.
-func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
+func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 	var cfg config
 	for _, o := range opts {
 		o(&cfg)
@@ -141,7 +157,7 @@ func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 	}
 	sys := chain.Steps[0].CCS
 	cfg.enter(PhaseSetup)
-	pp, err := commitmentKey(ctx, sys)
+	pp, err := pr.commitmentKey(ctx, sys)
 	if err != nil {
 		return nil, err
 	}
@@ -207,17 +223,11 @@ func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
 
 	// 8: the chain, each fold carrying its step's claim, and the opening.
 	cfg.enter(PhaseFolding)
-	cp, _, accW, err := prover.ProveChain(ctx, chain, append(chainOptions(stepClaims, digest), neo.WithCommitted(steps, wits))...)
+	cp, err := prover.ProveCombined(ctx, chain, append(chainOptions(stepClaims, digest), neo.WithCommitted(steps, wits))...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
-	return &Proof{
-		Statement: s,
-		Memory:    mem,
-		Cells:     cells,
-		Evals:     evals,
-		Chain:     &neo.OpenedChainProof{ChainProof: *cp, Opening: accW},
-	}, nil
+	return &Proof{Statement: s, Memory: mem, Cells: cells, Evals: evals, Chain: cp}, nil
 }
 
 // buildSteps lays the trace out in steps of rows rows, or when rows is 0 in
@@ -266,23 +276,31 @@ func samePublic(want, got *interleave.Public) error {
 	return nil
 }
 
-// keys caches the commitment key of each step CCS: Setup expands κ·d·m
-// words (0.1–0.5 s), and the key depends on the layout alone.
-var keys sync.Map // ccs.Digest → *ajtai.PublicParams
-
-// commitmentKey returns the Goldilocks commitment key for witnesses of sys,
-// expanded from SHA-256(seedDomain ‖ the CCS digest in hex).
-func commitmentKey(ctx context.Context, sys *ccs.CCS) (*ajtai.PublicParams, error) {
+// commitmentKey returns the prover's commitment key for witnesses of sys
+// (keyFor), expanded and kept in memory, from pr's cache when it has it.
+func (pr *Prover) commitmentKey(ctx context.Context, sys *ccs.CCS) (*ajtai.PublicParams, error) {
 	d := sys.Digest()
-	if pp, ok := keys.Load(d); ok {
+	if pp, ok := pr.keys.Load(d); ok {
 		return pp.(*ajtai.PublicParams), nil
 	}
-	seed := sha256.Sum256([]byte(seedDomain + d.String()))
-	pp, err := ajtai.Setup(ctx, ajtai.Goldilocks(sys.NumVariables()), seed[:])
+	pp, err := keyFor(ctx, sys)
+	if err != nil {
+		return nil, err
+	}
+	stored, _ := pr.keys.LoadOrStore(d, pp)
+	return stored.(*ajtai.PublicParams), nil
+}
+
+// keyFor returns the Goldilocks commitment key for witnesses of sys,
+// expanded from SHA-256(seedDomain ‖ the CCS digest in hex), with opts. The
+// verifier's key is not expanded (ajtai.WithMemory(0)): it only checks the
+// opening, which reads the matrix once as it regenerates it.
+func keyFor(ctx context.Context, sys *ccs.CCS, opts ...ajtai.Option) (*ajtai.PublicParams, error) {
+	seed := sha256.Sum256([]byte(seedDomain + sys.Digest().String()))
+	pp, err := ajtai.Setup(ctx, ajtai.Goldilocks(sys.NumVariables()), seed[:], opts...)
 	if err != nil {
 		return nil, fmt.Errorf("txproof: commitment key: %w", err)
 	}
-	keys.Store(d, pp)
 	return pp, nil
 }
 

@@ -13,11 +13,16 @@ import (
 	"github.com/ssprove/ssprove/runtime/tx"
 )
 
-// prove proves r, failing the test on an error, and logs the time.
+// testProver is the tests' Prover, so that a test binary expands each
+// step layout's commitment key once.
+var testProver Prover
+
+// prove proves r with testProver, failing the test on an error, and logs
+// the time.
 func prove(t *testing.T, name string, r *tx.Result, opts ...Option) *Proof {
 	t.Helper()
 	start := time.Now()
-	p, err := Prove(context.Background(), r, opts...)
+	p, err := testProver.Prove(context.Background(), r, opts...)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

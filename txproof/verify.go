@@ -12,6 +12,7 @@ import (
 	"github.com/ssprove/ssprove/fold/interleave"
 	"github.com/ssprove/ssprove/fold/lookup"
 	"github.com/ssprove/ssprove/fold/neo"
+	"github.com/ssprove/ssprove/lattice/ajtai"
 	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 	"github.com/ssprove/ssprove/runtime/tx"
@@ -48,7 +49,7 @@ func Verify(ctx context.Context, p *Proof) (*Statement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("txproof: Verify: %w", err)
 	}
-	pp, err := commitmentKey(ctx, sys)
+	pp, err := keyFor(ctx, sys, ajtai.WithMemory(0))
 	if err != nil {
 		return nil, err
 	}
