@@ -45,12 +45,15 @@ func (p *Prover) ProveCombined(ctx context.Context, chain *ccs.Chain, opts ...Ch
 	if err != nil {
 		return nil, err
 	}
-	c, q, err := p.pp.CommitSmall(ctx, end.Z)
-	if err != nil {
-		return nil, fmt.Errorf("neo: ProveCombined: opening: %w", err)
-	}
-	if !slices.Equal(c, end.combined.C) {
-		return nil, fmt.Errorf("neo: ProveCombined: %w: the combined witness does not open the combined commitment", ErrCommitment)
+	q := end.quotients
+	if q == nil {
+		var c ajtai.Commitment
+		if c, q, err = p.pp.CommitSmall(ctx, end.Z); err != nil {
+			return nil, fmt.Errorf("neo: ProveCombined: opening: %w", err)
+		}
+		if !slices.Equal(c, end.combined.C) {
+			return nil, fmt.Errorf("neo: ProveCombined: %w: the combined witness does not open the combined commitment", ErrCommitment)
+		}
 	}
 	return &CombinedChainProof{ChainProof: *proof, Opening: end.Z, Quotients: q}, nil
 }
@@ -88,21 +91,23 @@ func (p *CombinedChainProof) Verify(ctx context.Context, pp *ajtai.PublicParams,
 
 // proveCombinedFold is a fold that stops after Π_RLC: Π_CCS and Π_RLC as
 // proveFoldWith runs them, returning the proof (no parts), the combined
-// claim and its witness.
-func proveCombinedFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8, step []Claim) (*FoldProof, Claim, []int32, error) {
+// claim and its witness, and whether the step was combined alone: Π_RLC
+// then combines with the identity, so the claim and witness are the
+// step's.
+func proveCombinedFold(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, accW AccWitness, mcs MCS, Z []int8, step []Claim) (*FoldProof, Claim, []int32, bool, error) {
 	tr, claims, Zs, ccsProof, tm, err := proveFoldCCS(ctx, pp, s, nd, acc, accW, mcs, Z, step)
 	if err != nil {
-		return nil, Claim{}, nil, err
+		return nil, Claim{}, nil, false, err
 	}
 	parent, W, _, err := Combine(ctx, tr, pp.Params(), claims, Zs)
 	if err != nil {
-		return nil, Claim{}, nil, err
+		return nil, Claim{}, nil, false, err
 	}
 	tm.lap(rlcTime)
 	if tm.stats != nil {
 		tm.stats.Folds++
 	}
-	return &FoldProof{CCS: ccsProof}, parent, W, nil
+	return &FoldProof{CCS: ccsProof}, parent, W, len(claims) == 1, nil
 }
 
 // verifyCombinedFold checks a fold that stops after Π_RLC and returns the

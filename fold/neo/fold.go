@@ -187,11 +187,11 @@ func (p *Prover) Commit(ctx context.Context, z []goldilocks.Element) (MCS, MCSWi
 	if err != nil {
 		return MCS{}, MCSWitness{}, fmt.Errorf("neo: Commit: %w", err)
 	}
-	cs, err := p.pp.CommitDigits(ctx, [][]int8{Z})
+	c, quo, err := p.pp.CommitDigitsOpening(ctx, Z)
 	if err != nil {
 		return MCS{}, MCSWitness{}, fmt.Errorf("neo: Commit: %w", err)
 	}
-	return MCS{C: cs[0], X: slices.Clone(z[:p.s.NumPublic()])}, MCSWitness{Z: Z}, nil
+	return MCS{C: c, X: slices.Clone(z[:p.s.NumPublic()])}, MCSWitness{Z: Z, quotients: quo}, nil
 }
 
 // Fold is (*Prover).Fold with a Prover of s under pp made for this call
@@ -637,6 +637,9 @@ type chainEnd struct {
 	accW     AccWitness
 	combined Claim
 	Z        []int32
+	// quotients open Z when the last fold combined its step alone, whose
+	// commitment made them (MCSWitness.quotients); nil otherwise.
+	quotients ajtai.Quotients
 }
 
 // proveChain is ProveChain, and with combine ProveCombined, whose errors
@@ -688,7 +691,11 @@ func (p *Prover) proveChain(ctx context.Context, name string, chain *ccs.Chain, 
 		}
 		nd := node{header: header, index: uint64(i), stats: cfg.stats}
 		if combine && i == n-1 {
-			proof.Folds[i], end.combined, end.Z, err = proveCombinedFold(ctx, p.pp, p.s, nd, end.acc, end.accW, mcs, wit.Z, cfg.stepClaim(i))
+			var alone bool
+			proof.Folds[i], end.combined, end.Z, alone, err = proveCombinedFold(ctx, p.pp, p.s, nd, end.acc, end.accW, mcs, wit.Z, cfg.stepClaim(i))
+			if alone {
+				end.quotients = wit.quotients
+			}
 		} else {
 			end.acc, end.accW, proof.Folds[i], err = proveFoldWith(ctx, p.pp, p.s, nd, end.acc, end.accW, mcs, wit.Z, cfg.stepClaim(i))
 		}

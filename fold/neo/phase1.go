@@ -376,23 +376,24 @@ const rangeBlock = 1 << 10
 // rangeSource hands rangeSum the tables of one round block by block: per
 // block [lo, hi), weights first, then each instance's values.
 type rangeSource interface {
-	// weights returns eq(s, β_{a,>i})·eq(c, β_r) over the block.
-	weights(lo, hi int) []K
+	// weights returns eq(s, β_{a,>i})·eq(c, β_r) over the block, as a
+	// vector and a factor of the whole block that multiplies it.
+	weights(lo, hi int) ([]K, K)
 	// values returns v(0, s) and v(1, s) of instance k over the block.
 	values(k, lo, hi int) (v0, v1 []K)
 }
 
 // rangeSum returns N_i(t) for t = 0…d_1 over size entries of (s, c) pairs
-// in blocks of rangeBlock, each worker reading from a source of its own:
+// in blocks of block entries, each worker reading from a source of its own:
 // Σ_inst γ^{inst+1}·Σ_e r_e·Σ_entries w·v(t)^e, each monomial of R_b a
 // product of tables for the accelerated product kernel.
 //
 // R_b(v(t)) has degree 2b − 1 in t, so the kernel evaluates 2b points and
 // the rest of d_1 + 1 follow by extrapolation.
-func (ph *phase1) rangeSum(size int, newSource func() rangeSource) ([]K, error) {
+func (ph *phase1) rangeSum(size, block int, newSource func() rangeSource) ([]K, error) {
 	st := ph.st
 	evals := len(st.rb) // 2b: R_b has degree 2b − 1
-	blocks := (size + rangeBlock - 1) / rangeBlock
+	blocks := (size + block - 1) / block
 	w := parallel.Workers(blocks, 2)
 	parts := make([][]K, w)
 	errs := make([]error, w)
@@ -404,8 +405,8 @@ func (ph *phase1) rangeSum(size int, newSource func() rangeSource) ([]K, error) 
 		var los, his [][]K
 		var p K
 		for blk := b0; blk < b1; blk++ {
-			lo, hi := blk*rangeBlock, min(size, (blk+1)*rangeBlock)
-			wts := src.weights(lo, hi)
+			lo, hi := blk*block, min(size, (blk+1)*block)
+			wts, factor := src.weights(lo, hi)
 			for k := range ph.Zs {
 				v0, v1 := src.values(k, lo, hi)
 				clear(inst)
@@ -427,8 +428,10 @@ func (ph *phase1) rangeSum(size int, newSource func() rangeSource) ([]K, error) 
 						inst[t].Add(&inst[t], &p)
 					}
 				}
+				var f K
+				f.Mul(&st.nc[k], &factor)
 				for t := range inst {
-					p.Mul(&inst[t], &st.nc[k])
+					p.Mul(&inst[t], &f)
 					acc[t].Add(&acc[t], &p)
 				}
 			}
@@ -477,22 +480,23 @@ func extrapolate(vals []K, n int) {
 func (ph *phase1) tableRound(eqS []K) ([]K, error) {
 	N := len(ph.eqBetaR)
 	size := len(eqS) * N
-	src := &tableSource{tabs: ph.tabs, size: size, w: make([]K, size)}
-	for q := range eqS {
-		row := src.w[q*N : (q+1)*N]
-		copy(row, ph.eqBetaR)
-		scale(row, eqS[q])
-	}
-	return ph.rangeSum(size, func() rangeSource { return src })
+	src := &tableSource{tabs: ph.tabs, size: size, eqR: ph.eqBetaR, eqS: eqS}
+	return ph.rangeSum(size, min(rangeBlock, N), func() rangeSource { return src })
 }
 
 type tableSource struct {
-	tabs [][]K
-	size int
-	w    []K
+	tabs     [][]K
+	size     int
+	eqR, eqS []K
 }
 
-func (t *tableSource) weights(lo, hi int) []K { return t.w[lo:hi] }
+// weights returns eq(c, β_r) over the block and eq(s, β_{a,>i}) as its
+// factor: tableRound's blocks divide N, so a block lies within one s, and
+// the product table of the weights is never built.
+func (t *tableSource) weights(lo, hi int) ([]K, K) {
+	N := len(t.eqR)
+	return t.eqR[lo%N : lo%N+hi-lo], t.eqS[lo/N]
+}
 
 func (t *tableSource) values(k, lo, hi int) (v0, v1 []K) {
 	tab := t.tabs[k]
@@ -513,7 +517,7 @@ func (ph *phase1) columnRound(i int, point []K, eqS []K) ([]K, error) {
 	cols := rangeBlock / half
 	blocks := (ph.m + cols - 1) / cols
 	pv := newPrefixValues(prefix, 2*half, ph.mags)
-	return ph.rangeSum(blocks*rangeBlock, func() rangeSource {
+	return ph.rangeSum(blocks*rangeBlock, rangeBlock, func() rangeSource {
 		return &columnSource{
 			ph: ph, pv: pv, eqS: eqS, cols: cols,
 			buf: make([]K, 2*half), keys: make([]int, 2*half), w: make([]K, rangeBlock),
@@ -535,7 +539,7 @@ type columnSource struct {
 	w, v0, v1 []K
 }
 
-func (cs *columnSource) weights(lo, _ int) []K {
+func (cs *columnSource) weights(lo, _ int) ([]K, K) {
 	cs.c0 = lo / rangeBlock * cs.cols
 	cs.c1 = min(cs.c0+cs.cols, cs.ph.m)
 	clear(cs.w)
@@ -544,7 +548,9 @@ func (cs *columnSource) weights(lo, _ int) []K {
 			cs.w[q*cs.cols+c-cs.c0].Mul(&cs.ph.eqBetaR[c], &cs.eqS[q])
 		}
 	}
-	return cs.w
+	var one K
+	one.SetOne()
+	return cs.w, one
 }
 
 func (cs *columnSource) values(k, _, _ int) (v0, v1 []K) {

@@ -19,6 +19,10 @@ type MCS struct {
 // MCSWitness opens an MCS.
 type MCSWitness struct {
 	Z []int8 // d×m column-major, every digit in {−(b−1), …, b−1}
+	// quotients are those of Z's commitment (ajtai.CommitDigitsOpening),
+	// when Prover.Commit made it on the host: a combined proof whose last
+	// fold combines the step alone opens Z with them.
+	quotients ajtai.Quotients
 }
 
 // Claim is an ME instance (Neo Def. 18), all public: the committed matrix Z

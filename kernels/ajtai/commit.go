@@ -54,22 +54,47 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 // commitment with quotients is made once per proof, not in the prover's
 // inner loop. Neither out nor quo may overlap Z or each other.
 func CommitQuotients(ctx context.Context, mat *Matrix, Z, out, quo []E) error {
-	if mat == nil {
-		return fmt.Errorf("%w: nil matrix", ErrShape)
+	if err := checkBatch(mat, [][]E{Z}, [][]E{out}); err != nil {
+		return err
 	}
-	if len(Z) != D*mat.m {
-		return fmt.Errorf("%w: witness has %d entries, want %d×%d = %d", ErrShape, len(Z), D, mat.m, D*mat.m)
-	}
-	if len(out) != D*mat.kappa {
-		return fmt.Errorf("%w: output has %d entries, want %d×%d = %d", ErrShape, len(out), D, mat.kappa, D*mat.kappa)
-	}
-	if len(quo) != (D-1)*mat.kappa {
-		return fmt.Errorf("%w: quotients have %d entries, want %d×%d = %d", ErrShape, len(quo), D-1, mat.kappa, (D-1)*mat.kappa)
+	if err := checkQuotients(mat, quo); err != nil {
+		return err
 	}
 	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}, [][]E{quo}); err != nil {
 		return fmt.Errorf("ajtai: commit with quotients: %w", err)
 	}
 	return nil
+}
+
+// CommitDigitsQuotients is CommitQuotients for a witness of small integers,
+// read as CommitDigitsBatch reads them.
+func CommitDigitsQuotients(ctx context.Context, mat *Matrix, Z []int8, out, quo []E) error {
+	if err := checkBatch(mat, [][]int8{Z}, [][]E{out}); err != nil {
+		return err
+	}
+	if err := checkQuotients(mat, quo); err != nil {
+		return err
+	}
+	if err := commit(ctx, mat, digitBatch{Z}, [][]E{out}, [][]E{quo}); err != nil {
+		return fmt.Errorf("ajtai: commit digits with quotients: %w", err)
+	}
+	return nil
+}
+
+// checkQuotients checks the length of a quotient output.
+func checkQuotients(mat *Matrix, quo []E) error {
+	if len(quo) != (D-1)*mat.kappa {
+		return fmt.Errorf("%w: quotients have %d entries, want %d×%d = %d", ErrShape, len(quo), D-1, mat.kappa, (D-1)*mat.kappa)
+	}
+	return nil
+}
+
+// OnDevice reports whether commitments without quotients run on the CUDA
+// device: ssprove's CUDA backend is selected and its library loaded. Those
+// with quotients always run on the host.
+func OnDevice() bool {
+	b, err := accel.Selected()
+	return err == nil && b == accel.CUDA && accel.OwnCUDA()
 }
 
 // CommitBatch does what Commit(ctx, mat, Zs[w], outs[w]) does for every w,

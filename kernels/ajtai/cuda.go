@@ -7,7 +7,6 @@ import (
 	"sync"
 	"weak"
 
-	"github.com/ssprove/ssprove/accel"
 	"github.com/ssprove/ssprove/kernels/cuda"
 	"github.com/ssprove/ssprove/kernels/internal/gl64"
 )
@@ -20,7 +19,7 @@ import (
 // commit to data already on the device should use cuda.CommitMatrix
 // directly.
 func viaCUDA(ctx context.Context, mat *Matrix, zs witnessBatch, outs [][]E) (bool, error) {
-	if b, err := accel.Selected(); err != nil || b != accel.CUDA || !accel.OwnCUDA() {
+	if !OnDevice() {
 		return false, nil
 	}
 	if err := ctx.Err(); err != nil {

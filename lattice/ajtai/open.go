@@ -60,6 +60,32 @@ func (pp *PublicParams) CommitSmall(ctx context.Context, Z []int32) (Commitment,
 	return pp.commitment(out), quo, nil
 }
 
+// CommitDigitsOpening commits to the digit matrix Z as CommitDigits does,
+// and returns with the commitment the quotients VerifySmall checks an
+// opening of Z with, which the same pass computes at no extra cost. When
+// commitments run on the CUDA device (its kernel returns reduced
+// commitments only), it commits there and returns no quotients: a caller
+// that needs them then calls CommitSmall.
+func (pp *PublicParams) CommitDigitsOpening(ctx context.Context, Z []int8) (Commitment, Quotients, error) {
+	p := pp.params
+	if len(Z) != p.D*p.M {
+		return nil, nil, fmt.Errorf("%w: witness has %d entries, want d·m = %d·%d = %d", ErrShape, len(Z), p.D, p.M, p.D*p.M)
+	}
+	if kajtai.OnDevice() {
+		cs, err := pp.CommitDigits(ctx, [][]int8{Z})
+		if err != nil {
+			return nil, nil, err
+		}
+		return cs[0], nil, nil
+	}
+	out := make([]goldilocks.Element, p.Kappa*ring.D)
+	quo := make(Quotients, p.Kappa*(ring.D-1))
+	if err := kajtai.CommitDigitsQuotients(ctx, pp.mat, Z, out, quo); err != nil {
+		return nil, nil, err
+	}
+	return pp.commitment(out), quo, nil
+}
+
 // VerifySmall checks that Z opens c with ‖Z‖∞ < bound, given the quotients
 // quo that CommitSmall returned, without committing to Z again. It returns nil
 // only then; ErrShape for a commitment, witness or quotients of the wrong

@@ -71,6 +71,39 @@ func TestCommitSmall(t *testing.T) {
 	}
 }
 
+// TestCommitDigitsOpening checks that CommitDigitsOpening gives
+// CommitSmall's commitment and quotients for a digit matrix, with digits
+// of every magnitude the commitment kernel takes, every backend.
+func TestCommitDigitsOpening(t *testing.T) {
+	const m = 41
+	r := rand.New(rand.NewPCG(26, 27))
+	for _, bound := range []int{2, 3, 128} {
+		Z := smallWitness(r, ring.D*m, bound)
+		digits := make([]int8, len(Z))
+		for i, z := range Z {
+			digits[i] = int8(z)
+		}
+		for _, pp := range keys(t, m) {
+			want, wantQ, err := pp.CommitSmall(ctx, Z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gltest.EachBackend(t, func(be accel.Backend) {
+				c, q, err := pp.CommitDigitsOpening(ctx, digits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !equalCommitments(c, want) || !slices.Equal(q, wantQ) {
+					t.Errorf("%s, %s, digits below %d: not CommitSmall's commitment and quotients", pp.mat.Storage(), be, bound)
+				}
+			})
+		}
+	}
+	if _, _, err := keys(t, m)[0].CommitDigitsOpening(ctx, make([]int8, ring.D*m+1)); !errors.Is(err, ErrShape) {
+		t.Errorf("long witness: %v", err)
+	}
+}
+
 // TestVerifySmallAccepts opens honest commitments on stored and
 // regenerated matrices, every backend, several m.
 func TestVerifySmallAccepts(t *testing.T) {
