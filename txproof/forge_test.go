@@ -223,7 +223,7 @@ var (
 		if err != nil {
 			return err
 		}
-		pp, err := testProver.commitmentKey(context.Background(), chain.Steps[0].CCS)
+		pp, err := testProver.commitmentKey(context.Background(), chain.Steps[0].CCS, len(chain.Steps))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,12 +93,17 @@ const (
 // safe for concurrent use; the zero value is ready to use.
 type Prover struct {
 	keys sync.Map // ccs.Digest → *ajtai.PublicParams
+	// once marks a Prover for a single proof (Prove): a one-step proof
+	// then keeps only the key's coefficients, a quarter of the memory and
+	// of the setup time, and transforms the columns its one commitment
+	// needs in the NTT form.
+	once bool
 }
 
 // Prove is (*Prover).Prove with a Prover of its own, which expands the
 // commitment key for this proof alone.
 func Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Proof, error) {
-	return new(Prover).Prove(ctx, r, opts...)
+	return (&Prover{once: true}).Prove(ctx, r, opts...)
 }
 
 // Prove proves the executed transaction r (fold/ARITH.md § 7.5): it states
@@ -157,7 +162,7 @@ func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Pro
 	}
 	sys := chain.Steps[0].CCS
 	cfg.enter(PhaseSetup)
-	pp, err := pr.commitmentKey(ctx, sys)
+	pp, err := pr.commitmentKey(ctx, sys, len(w.Steps))
 	if err != nil {
 		return nil, err
 	}
@@ -278,12 +283,20 @@ func samePublic(want, got *interleave.Public) error {
 
 // commitmentKey returns the prover's commitment key for witnesses of sys
 // (keyFor), expanded and kept in memory, from pr's cache when it has it.
-func (pr *Prover) commitmentKey(ctx context.Context, sys *ccs.CCS) (*ajtai.PublicParams, error) {
+// For a single proof of one step only the coefficients are kept: its one
+// commitment transforms the few columns it needs faster than the whole key
+// would be. A chain commits k digit planes per fold, for which the whole
+// key pays.
+func (pr *Prover) commitmentKey(ctx context.Context, sys *ccs.CCS, steps int) (*ajtai.PublicParams, error) {
 	d := sys.Digest()
 	if pp, ok := pr.keys.Load(d); ok {
 		return pp.(*ajtai.PublicParams), nil
 	}
-	pp, err := keyFor(ctx, sys)
+	var opts []ajtai.Option
+	if pr.once && steps == 1 {
+		opts = append(opts, ajtai.CoefficientsOnly())
+	}
+	pp, err := keyFor(ctx, sys, opts...)
 	if err != nil {
 		return nil, err
 	}
