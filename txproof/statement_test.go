@@ -2,16 +2,12 @@ package txproof
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ssprove/ssprove/fold/transcript"
-	"github.com/ssprove/ssprove/runtime/ledger"
 	"github.com/ssprove/ssprove/runtime/tx"
 )
 
@@ -20,54 +16,17 @@ import (
 // tx1 (setup), tx2, tx3 and tx5 (swaps). tx4 fails by design.
 func dexResults(t testing.TB) map[string]*tx.Result {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	if err := ledger.Init(dir); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	for _, d := range []string{"common", "dex"} {
-		paths, _ := filepath.Glob(filepath.Join("..", "examples", d, "*.wasm"))
-		if len(paths) == 0 {
-			t.Fatalf("examples/%s: no modules", d)
-		}
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := l.Deploy(strings.TrimSuffix(filepath.Base(p), ".wasm"), b); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	x, err := tx.NewExecutor(ctx, tx.Options{Engine: tx.Interp})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close(ctx)
+	names := []string{"tx1", "tx2", "tx3", "tx4", "tx5"}
+	results, errs := runExample(t, "dex", names...)
 	out := map[string]*tx.Result{}
-	for _, name := range []string{"tx1", "tx2", "tx3", "tx4", "tx5"} {
-		b, err := os.ReadFile(filepath.Join("..", "examples", "dex", name+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		txn, err := tx.Decode(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := x.Apply(ctx, l, txn)
-		switch {
+	for i, name := range names {
+		switch err := errs[i]; {
 		case name == "tx4" && !errors.Is(err, tx.ErrTrap):
 			t.Fatalf("tx4: %v, want the pool's trap", err)
 		case name != "tx4" && err != nil:
 			t.Fatalf("%s: %v", name, err)
 		case err == nil:
-			out[name] = r
+			out[name] = results[i]
 		}
 	}
 	return out
