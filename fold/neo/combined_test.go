@@ -3,6 +3,7 @@ package neo
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/internal/parallel"
 	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/ring"
 )
 
 // combinedCase is a chain proved both ways under the same options.
@@ -231,4 +233,89 @@ func TestCombinedBitFlips(t *testing.T) {
 		t.Fatal(*msg)
 	}
 	t.Logf("%d-byte proof, %d positions flipped, %d of them decoded and rejected by the verifier", len(enc), len(positions), decoded.Load())
+}
+
+// TestOpeningForms: an opening of binary digit columns is written as its
+// values and any other entry by entry, both decode to what was encoded, and
+// the decoder refuses everything else: the other form for the same
+// opening, a varint longer than it needs, a value beyond d binary digits
+// and an unknown form.
+func TestOpeningForms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	tiny := header{steps: 1, kappa: 1, ell: 0, mats: 1, parts: 0, digitRounds: 1, digitEvals: 1}
+	const m = 3
+	values := []int64{0, -5, 1<<ring.D - 1}
+	bits := make([]int32, 0, ring.D*m)
+	for _, v := range values {
+		sign, mag := int32(1), v
+		if v < 0 {
+			sign, mag = -1, -v
+		}
+		for ρ := range ring.D {
+			bits = append(bits, sign*int32(mag>>ρ&1))
+		}
+	}
+	mixed := slices.Clone(bits)
+	mixed[ring.D+1] = 1 // column 1, −5 = −1 − 4, now holds both signs
+	for _, tc := range []struct {
+		name string
+		Z    []int32
+		form byte
+	}{{"binary columns", bits, openingValues}, {"a column of both signs", mixed, openingEntries}} {
+		p := randomCombined(rng, tiny, m)
+		p.Opening = tc.Z
+		enc := mustMarshal(t, p)
+		at := openingAt(t, enc, p)
+		if enc[at] != tc.form {
+			t.Errorf("%s: written in form %d, want %d", tc.name, enc[at], tc.form)
+		}
+		var q CombinedChainProof
+		if err := q.UnmarshalBinary(enc); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !slices.Equal(q.Opening, tc.Z) {
+			t.Errorf("%s: decoded another opening", tc.name)
+		}
+	}
+
+	p := randomCombined(rng, tiny, m)
+	p.Opening = bits
+	enc := mustMarshal(t, p)
+	at := openingAt(t, enc, p)
+	quotients := enc[len(enc)-8*len(p.Quotients):]
+	head := enc[:at]
+	withOpening := func(form byte, body []byte) []byte {
+		return slices.Concat(head, []byte{form}, body, quotients)
+	}
+	var entries []byte
+	for _, z := range bits {
+		entries = append(entries, byte(uint16(z)), byte(uint16(z)>>8))
+	}
+	long := slices.Concat([]byte{0x80, 0x00}, enc[at+2:len(enc)-len(quotients)]) // value 0 in two bytes
+	big := []byte{}
+	for _, v := range []int64{0, 0, 1 << ring.D} {
+		big = binary.AppendVarint(big, v)
+	}
+	for name, data := range map[string][]byte{
+		"binary columns entry by entry": withOpening(openingEntries, entries),
+		"an overlong varint":            withOpening(openingValues, long),
+		"a value beyond d digits":       withOpening(openingValues, big),
+		"an unknown form":               withOpening(2, enc[at+1:len(enc)-len(quotients)]),
+	} {
+		if err := new(CombinedChainProof).UnmarshalBinary(data); !errors.Is(err, ErrEncoding) {
+			t.Errorf("%s: got %v, want ErrEncoding", name, err)
+		}
+	}
+}
+
+// openingAt returns the offset of the opening's form byte in enc, the
+// encoding of p: the quotients and the opening end it.
+func openingAt(t *testing.T, enc []byte, p *CombinedChainProof) int {
+	t.Helper()
+	var body []byte
+	body, err := appendOpeningZ(body, p.Opening)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(enc) - 8*len(p.Quotients) - len(body)
 }

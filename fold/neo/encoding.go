@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -91,7 +90,10 @@ const (
 // claim and its quotients:
 //
 //	m            4 bytes, witness columns, 1 … 2^26
-//	Z            d·m entries, two's-complement, 2 bytes each
+//	form         1 byte: 1 when every column of Z is the canonical base-2
+//	             digits of a value (a one-step proof opens the step), else 0
+//	Z            form 0: d·m entries, two's-complement, 2 bytes each;
+//	             form 1: m values, zigzag varints at their shortest
 //	quotients    κ·(d−1) field elements
 //
 // The parts of a fold share one point, Π_CCS's, so R is sent once per fold
@@ -271,7 +273,7 @@ func (p *OpenedChainProof) MarshalBinary() ([]byte, error) {
 func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
 	var opening AccWitness
 	q, err := decodeChain(data, kindOpened, func(d *decoder) {
-		m := d.columns(1)
+		m := d.columns(ring.D)
 		if d.Err() == nil && d.h.parts > d.Len()/(ring.D*m) {
 			d.Fail("opening of %d×%d digits in %d bytes", d.h.parts, ring.D*m, d.Len())
 		}
@@ -289,15 +291,16 @@ func (p *OpenedChainProof) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// columns reads the width m of an opening whose entries take size bytes,
-// checking 1 ≤ m ≤ 2^26; it returns 0 after an error.
-func (d *decoder) columns(size int) int {
+// columns reads the width m of an opening, checking 1 ≤ m ≤ 2^26 and that
+// the input holds m columns of at least perColumn bytes each; it returns 0
+// after an error.
+func (d *decoder) columns(perColumn int) int {
 	m := int(d.Uint32())
 	if d.Err() == nil && (m < 1 || m > maxM) {
 		d.Fail("opening of %d columns, want 1 … %d", m, maxM)
 	}
-	if d.Err() == nil && ring.D*m > d.Len()/size {
-		d.Fail("opening of %d entries in %d bytes", ring.D*m, d.Len())
+	if d.Err() == nil && m > d.Len()/perColumn {
+		d.Fail("opening of %d columns in %d bytes", m, d.Len())
 	}
 	if d.Err() != nil {
 		return 0
@@ -319,11 +322,9 @@ func (p *CombinedChainProof) AppendBinary(b []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%d quotient coefficients, want κ·(d−1) = %d", len(p.Quotients), h.kappa*(ring.D-1))
 		}
 		b = binary.LittleEndian.AppendUint32(b, uint32(m))
-		for i, z := range p.Opening {
-			if z < math.MinInt16 || z > math.MaxInt16 {
-				return nil, fmt.Errorf("opening entry %d is %d, beyond 2 bytes", i, z)
-			}
-			b = binary.LittleEndian.AppendUint16(b, uint16(int16(z)))
+		b, err := appendOpeningZ(b, p.Opening)
+		if err != nil {
+			return nil, err
 		}
 		return wire.AppendWords(b, p.Quotients), nil
 	})
@@ -346,16 +347,11 @@ func (p *CombinedChainProof) UnmarshalBinary(data []byte) error {
 		quotients ajtai.Quotients
 	)
 	q, err := decodeChain(data, kindCombined, func(d *decoder) {
-		m := d.columns(2)
-		raw := d.Take(2 * ring.D * m)
+		// Each column takes a byte at least (a varint).
+		if m := d.columns(1); d.Err() == nil {
+			opening = d.openingZ(m)
+		}
 		quotients = d.Words(d.h.kappa * (ring.D - 1))
-		if d.Err() != nil {
-			return
-		}
-		opening = make([]int32, ring.D*m)
-		for i := range opening {
-			opening[i] = int32(int16(binary.LittleEndian.Uint16(raw[2*i:])))
-		}
 	})
 	if err != nil {
 		return err

@@ -392,6 +392,10 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Add(mustMarshal(f, p))
 	f.Add(mustMarshal(f, &p.ChainProof))
 	f.Add(mustMarshal(f, randomCombined(rng, tiny, 1)))
+	bits := randomCombined(rng, tiny, 2)
+	bits.Opening = make([]int32, 2*ring.D)
+	bits.Opening[0], bits.Opening[ring.D+3] = 1, -1
+	f.Add(mustMarshal(f, bits))
 	tiny.steps, tiny.public = 2, 1
 	f.Add(mustMarshal(f, randomOpened(rng, tiny, 1)))
 	f.Add(mustMarshal(f, randomCombined(rng, tiny, 1)))
