@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
+
+	"github.com/ssprove/ssprove/internal/parallel"
 )
 
 // Check evaluates the constraint tables on step s's witness z (Rows·Width
@@ -17,24 +19,49 @@ func (l *Layout) Check(s int, z []goldilocks.Element) error {
 	if len(z) != l.Cells() {
 		return fmt.Errorf("%w: step %d has %d cells, want %d", ErrLayout, s, len(z), l.Cells())
 	}
-	for r := range l.Rows {
-		op := OpNone
-		if r > 0 {
-			op = rowOp(z[r*Width : (r+1)*Width])
-		}
-		for c := range Width {
-			if !inS32(&z[r*Width+c]) {
-				return &RowError{Step: s, Row: r, Op: op, Cell: c, Constraint: rangeName(op, c)}
+	// Rows are independent: they are checked in parallel chunks, each
+	// stopping at its first violation, and the first chunk's that has one
+	// is the first row's.
+	w := parallel.Workers(l.Rows, checkGrain)
+	errs := make([]error, w)
+	parallel.Split(l.Rows, w, func(part, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			if err := l.checkRow(s, z, r); err != nil {
+				errs[part] = err
+				return
 			}
 		}
-		table := rowTable
-		if r == 0 {
-			table = headerTable
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		for i := range table {
-			if !l.holds(&table[i], z, r) {
-				return &RowError{Step: s, Row: r, Op: op, Cell: -1, Constraint: table[i].Name}
-			}
+	}
+	return nil
+}
+
+// checkGrain is the fewest rows a goroutine of Check takes: a row is some
+// 250 constraint evaluations.
+const checkGrain = 16
+
+// checkRow is Check of row r alone.
+func (l *Layout) checkRow(s int, z []goldilocks.Element, r int) error {
+	op := OpNone
+	if r > 0 {
+		op = rowOp(z[r*Width : (r+1)*Width])
+	}
+	for c := range Width {
+		if !inS32(&z[r*Width+c]) {
+			return &RowError{Step: s, Row: r, Op: op, Cell: c, Constraint: rangeName(op, c)}
+		}
+	}
+	table := rowTable
+	if r == 0 {
+		table = headerTable
+	}
+	for i := range table {
+		if !l.holds(&table[i], z, r) {
+			return &RowError{Step: s, Row: r, Op: op, Cell: -1, Constraint: table[i].Name}
 		}
 	}
 	return nil

@@ -140,3 +140,48 @@ func TestRecompose(t *testing.T) {
 		t.Errorf("a partial column: got %v, want ErrShape", err)
 	}
 }
+
+// TestStepWitness compares stepWitness with decomp.Embed, digit for digit,
+// on values of every size, both signs and the base-2 limit 2^54, for the
+// presets' bases; a value beyond the limit is refused as Embed refuses it.
+func TestStepWitness(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	var z []goldilocks.Element
+	for _, v := range []int64{0, 1, -1, 2, -3, 1<<54 - 1, -(1<<54 - 1), 1 << 40, -(1 << 33)} {
+		var e goldilocks.Element
+		e.SetInt64(v)
+		z = append(z, e)
+	}
+	for range 500 {
+		var e goldilocks.Element
+		e.SetInt64(rng.Int64N(1<<54) - 1<<53>>uint(rng.IntN(54)))
+		z = append(z, e)
+	}
+	for _, b := range []uint64{2, 3} {
+		want, err := decomp.Embed(z, b, ring.D)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := stepWitness(z, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if got[i] != int8(ring.Signed(want[i])) {
+				t.Fatalf("b = %d: digit %d of value %d is %d, Embed's %d", b, i%ring.D, i/ring.D, got[i], ring.Signed(want[i]))
+			}
+		}
+	}
+	big := []goldilocks.Element{goldilocks.NewElement(1 << 54)}
+	if _, err := decomp.Embed(big, 2, ring.D); err == nil {
+		t.Fatal("Embed takes 2^54 in base 2")
+	}
+	if _, err := stepWitness(big, 2); !errors.Is(err, ErrShape) {
+		t.Errorf("2^54 in base 2: got %v, want ErrShape", err)
+	}
+	var huge goldilocks.Element
+	huge.SetInt64(-(1 << 62))
+	if _, err := stepWitness([]goldilocks.Element{huge}, 3); err != nil {
+		t.Errorf("base 3 embeds every element: %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
@@ -11,7 +13,6 @@ import (
 	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/fold/transcript"
 	"github.com/ssprove/ssprove/lattice/ajtai"
-	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -439,15 +440,40 @@ func chainCCS(chain *ccs.Chain) (*ccs.CCS, error) {
 
 // stepWitness returns the digits of a step's assignment z, decomp.Embed in
 // base b as int8: the canonical MCS witness, whose public columns are the
-// ones a verifier rebuilds from x.
+// ones a verifier rebuilds from x. Embed's digits are those of |z| in base
+// b, negated for z < 0 (z read in (−q/2, q/2)); they are computed here on
+// the integers, a value's digits stopping at its last nonzero one, instead
+// of through the field.
 func stepWitness(z []goldilocks.Element, b uint64) ([]int8, error) {
-	Z, err := decomp.Embed(z, b, ring.D)
-	if err != nil {
-		return nil, fmt.Errorf("%w: assignment has no %d digits in base %d: %w", ErrShape, ring.D, b, err)
+	// b^d, saturated: every magnitude below it has d digits.
+	limit := uint64(1)
+	for range ring.D {
+		hi, lo := bits.Mul64(limit, b)
+		if hi != 0 {
+			limit = math.MaxUint64
+			break
+		}
+		limit = lo
 	}
-	out := make([]int8, len(Z))
-	for i := range Z {
-		out[i] = int8(ring.Signed(Z[i]))
+	out := make([]int8, len(z)*ring.D)
+	for j := range z {
+		v := ring.Signed(z[j])
+		mag := uint64(v)
+		if v < 0 {
+			mag = uint64(-v)
+		}
+		if mag >= limit {
+			return nil, fmt.Errorf("%w: assignment has no %d digits in base %d: value %d is %d", ErrShape, ring.D, b, j, v)
+		}
+		col := out[j*ring.D : (j+1)*ring.D]
+		for ρ := 0; mag != 0; ρ++ {
+			d := int8(mag % b)
+			if v < 0 {
+				d = -d
+			}
+			col[ρ] = d
+			mag /= b
+		}
 	}
 	return out, nil
 }

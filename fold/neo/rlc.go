@@ -155,6 +155,26 @@ func drawRhos(tr *transcript.Transcript, k int) ([]ring.Small, error) {
 	return rhos, nil
 }
 
+// identityDigits is combineDigits of one claim combined with ρ = 1 (a
+// first fold, or a combined proof's one step): its digits as they are, no
+// ring product. It reports false, for combineDigits's general path and its
+// errors, when that is not the case or a digit is over maxDigit.
+func identityDigits(rhos []ring.Small, Zs [][]int8, maxDigit uint64) ([]int32, bool) {
+	var one ring.Small
+	one[0] = 1
+	if len(rhos) != 1 || rhos[0] != one {
+		return nil, false
+	}
+	Z := make([]int32, len(Zs[0]))
+	for i, δ := range Zs[0] {
+		if a := int64(δ); uint64(max(a, -a)) > maxDigit {
+			return nil, false
+		}
+		Z[i] = int32(δ)
+	}
+	return Z, true
+}
+
 // combineClaims returns Σ ρ_i·claims[i] on C, X and Y; R is shared.
 func combineClaims(claims []Claim, rhos []ring.Small) Claim {
 	first := &claims[0]
@@ -273,6 +293,9 @@ func combineDigits(ctx context.Context, rhos []ring.Small, Zs [][]int8, maxDigit
 	if hi, lo := bits.Mul64(norm, min(maxDigit, 128)); hi != 0 || lo > math.MaxInt32 {
 		return nil, fmt.Errorf("%w: %d claims with digits up to %d could reach %d·%d, beyond int32",
 			ErrShape, len(rhos), maxDigit, norm, maxDigit)
+	}
+	if Z, ok := identityDigits(rhos, Zs, maxDigit); ok {
+		return Z, nil
 	}
 	rots := make([]*rotPacked, len(rhos))
 	for i := range rhos {
