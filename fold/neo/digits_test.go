@@ -176,8 +176,9 @@ func TestStepWitness(t *testing.T) {
 	if _, err := decomp.Embed(big, 2, ring.D); err == nil {
 		t.Fatal("Embed takes 2^54 in base 2")
 	}
-	if _, err := stepWitness(big, 2); !errors.Is(err, ErrShape) {
-		t.Errorf("2^54 in base 2: got %v, want ErrShape", err)
+	var re *decomp.RangeError
+	if _, err := stepWitness(big, 2); !errors.Is(err, ErrShape) || !errors.As(err, &re) {
+		t.Errorf("2^54 in base 2: got %v, want ErrShape with a *decomp.RangeError", err)
 	}
 	var huge goldilocks.Element
 	huge.SetInt64(-(1 << 62))

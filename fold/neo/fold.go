@@ -13,6 +13,7 @@ import (
 	"github.com/ssprove/ssprove/fold/ccs"
 	"github.com/ssprove/ssprove/fold/transcript"
 	"github.com/ssprove/ssprove/lattice/ajtai"
+	"github.com/ssprove/ssprove/lattice/decomp"
 	"github.com/ssprove/ssprove/lattice/ring"
 )
 
@@ -463,7 +464,8 @@ func stepWitness(z []goldilocks.Element, b uint64) ([]int8, error) {
 			mag = uint64(-v)
 		}
 		if mag >= limit {
-			return nil, fmt.Errorf("%w: assignment has no %d digits in base %d: value %d is %d", ErrShape, ring.D, b, j, v)
+			return nil, fmt.Errorf("%w: assignment has no %d digits in base %d: %w", ErrShape, ring.D, b,
+				&decomp.RangeError{Index: j, Value: v, Base: b, Digits: ring.D})
 		}
 		col := out[j*ring.D : (j+1)*ring.D]
 		for ρ := 0; mag != 0; ρ++ {
