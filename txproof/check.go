@@ -3,7 +3,9 @@ package txproof
 import (
 	"fmt"
 	"math"
+	"slices"
 
+	"github.com/ssprove/ssprove/fold/interleave"
 	"github.com/ssprove/ssprove/runtime/program"
 	"github.com/ssprove/ssprove/runtime/tx"
 )
@@ -57,8 +59,8 @@ func (s *Statement) checkShape() error {
 		return fmt.Errorf("%w: %d processes, want 1 to %d", ErrStatement, len(s.Procs), MaxProcs)
 	case len(s.Ifaces) > MaxIfaces || len(s.Datum) > tx.DatumSlots*len(s.Procs):
 		return fmt.Errorf("%w: %d interfaces, %d datum cells: over the limits", ErrStatement, len(s.Ifaces), len(s.Datum))
-	case s.Rows != 128 && s.Rows != 256 && s.Rows != 512:
-		return fmt.Errorf("%w: %d rows per step, want 128, 256 or 512", ErrStatement, s.Rows)
+	case !slices.Contains(interleave.StepRows(), int(s.Rows)):
+		return fmt.Errorf("%w: %d rows per step, want one of %v", ErrStatement, s.Rows, interleave.StepRows())
 	case s.Steps == 0 || s.Steps > MaxSteps:
 		return fmt.Errorf("%w: %d steps, want 1 to %d", ErrStatement, s.Steps, MaxSteps)
 	case t.Fuel == 0 || t.Fuel > tx.MaxFuel:

@@ -52,8 +52,9 @@ func WithProgress(fn func(Phase)) Option {
 	return func(c *config) { c.progress = fn }
 }
 
-// WithRows has Prove lay the trace out in steps of rows rows (128, 256 or
-// 512) instead of choosing: a trace longer than a step is proved in several.
+// WithRows has Prove lay the trace out in steps of rows rows (one of
+// interleave.StepRows) instead of choosing: a trace longer than a step is
+// proved in several.
 func WithRows(rows int) Option {
 	return func(c *config) { c.rows = rows }
 }
@@ -63,10 +64,6 @@ func (c *config) enter(p Phase) {
 		c.progress(p)
 	}
 }
-
-// stepRows are the rows per step a proof may have (fold/ARITH.md § 7.1),
-// smallest first.
-var stepRows = [...]int{128, 256, 512}
 
 // Transcript constants of fold/ARITH.md § 7.4.
 const (
@@ -236,26 +233,26 @@ func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Pro
 }
 
 // buildSteps lays the trace out in steps of rows rows, or when rows is 0 in
-// one step of the smallest R that holds it, else in steps of 512 rows. The
-// first build counts the rows (host calls, scans), which do not depend on R.
+// one step of the smallest R of interleave.StepRows that holds it, else in
+// steps of the largest. The first build, at the largest R, counts the rows
+// (host calls, scans), which do not depend on R, and is the one a trace of
+// several steps keeps.
 func buildSteps(in *interleave.Input, rows int) (*interleave.Witness, error) {
 	if rows != 0 {
 		return interleave.Build(in, rows)
 	}
-	w, err := interleave.Build(in, stepRows[0])
+	sizes := interleave.StepRows()
+	w, err := interleave.Build(in, sizes[len(sizes)-1])
 	if err != nil {
 		return nil, err
 	}
 	used := w.Calls + w.Scans
-	for _, r := range stepRows[:len(stepRows)-1] {
+	for _, r := range sizes[:len(sizes)-1] {
 		if used <= r-1 {
-			if r == w.Layout.Rows {
-				return w, nil
-			}
 			return interleave.Build(in, r)
 		}
 	}
-	return interleave.Build(in, stepRows[len(stepRows)-1])
+	return w, nil
 }
 
 // samePublic returns an error naming the first part of the memory

@@ -49,7 +49,7 @@ type Statement struct {
 	Datum []DatumCell
 	// Kinds are the host calls per host function, in tx.HostFunctions order.
 	Kinds [tx.NumHostFunctions]uint32
-	// Rows (R, rows per step: 128, 256 or 512) and Steps (S) are the proof's layout.
+	// Rows (R, rows per step, one of interleave.StepRows) and Steps (S) are the proof's layout.
 	// FromResult leaves them 0: the prover sets them once it has laid the trace out.
 	Rows, Steps uint32
 }

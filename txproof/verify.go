@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/consensys/gnark-crypto/field/goldilocks"
 
@@ -21,6 +22,26 @@ import (
 // ErrProof is wrapped by the errors of a proof Verify rejects.
 var ErrProof = errors.New("txproof: proof rejected")
 
+// Verifier verifies transaction proofs, keeping the coefficients of each
+// step layout's commitment key it has used (ajtai.CoefficientsOnly: 235 MB
+// at 256 rows), which the opening's check then reads instead of expanding
+// them from the seed, about half of a DEX proof's verification. A node
+// that verifies many proofs keeps one Verifier; Verify expands nothing and
+// keeps nothing. A Verifier is safe for concurrent use; the zero value is
+// ready to use.
+type Verifier struct {
+	keys sync.Map // ccs.Digest → *ajtai.PublicParams
+}
+
+// Verify is (*Verifier).Verify with no kept key: the opening's check
+// regenerates the key's coefficients from its seed as it reads them, which
+// costs less than expanding the key to keep it.
+func Verify(ctx context.Context, p *Proof) (*Statement, error) {
+	return verify(ctx, p, func(sys *ccs.CCS) (*ajtai.PublicParams, error) {
+		return keyFor(ctx, sys, ajtai.WithMemory(0))
+	})
+}
+
 // Verify checks p (fold/ARITH.md § 7.5) and returns its statement, which
 // holds exactly when Verify returns no error. It checks the statement
 // natively (Check), rebuilds from it alone the step CCS, the commitment key
@@ -33,7 +54,23 @@ var ErrProof = errors.New("txproof: proof rejected")
 //
 // A statement that fails Check is Check's error; anything else rejected
 // wraps ErrProof. ctx is checked between folds and in the decider.
-func Verify(ctx context.Context, p *Proof) (*Statement, error) {
+func (v *Verifier) Verify(ctx context.Context, p *Proof) (*Statement, error) {
+	return verify(ctx, p, func(sys *ccs.CCS) (*ajtai.PublicParams, error) {
+		d := sys.Digest()
+		if pp, ok := v.keys.Load(d); ok {
+			return pp.(*ajtai.PublicParams), nil
+		}
+		pp, err := keyFor(ctx, sys, ajtai.CoefficientsOnly())
+		if err != nil {
+			return nil, err
+		}
+		stored, _ := v.keys.LoadOrStore(d, pp)
+		return stored.(*ajtai.PublicParams), nil
+	})
+}
+
+// verify is Verify with the commitment key of a step CCS from key.
+func verify(ctx context.Context, p *Proof, key func(*ccs.CCS) (*ajtai.PublicParams, error)) (*Statement, error) {
 	if p == nil || p.Statement == nil || p.Memory == nil || p.Chain == nil {
 		return nil, fmt.Errorf("%w: incomplete proof", ErrProof)
 	}
@@ -49,7 +86,7 @@ func Verify(ctx context.Context, p *Proof) (*Statement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("txproof: Verify: %w", err)
 	}
-	pp, err := keyFor(ctx, sys, ajtai.WithMemory(0))
+	pp, err := key(sys)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/ssprove/ssprove/fold/interleave"
 	"github.com/ssprove/ssprove/runtime/ledger"
 	"github.com/ssprove/ssprove/runtime/program"
 	"github.com/ssprove/ssprove/runtime/tx"
@@ -19,9 +21,12 @@ import (
 )
 
 func newProve() *cobra.Command {
-	var dir, out string
+	var (
+		dir, out string
+		rows     int
+	)
 	cmd := &cobra.Command{
-		Use:   "prove --ledger DIR TX.json -o TX.proof",
+		Use:   "prove --ledger DIR [--rows R] TX.json -o TX.proof",
 		Short: "Execute a transaction, prove it, and commit it to the ledger",
 		Long: `prove executes the transaction file TX.json against the ledger on the
 interpreter, proves the execution (fold/ARITH.md: the trace laid out in steps,
@@ -29,11 +34,21 @@ committed, its memory argument, the steps folded), writes the proof to
 TX.proof, and only then commits the transaction. A transaction that fails to
 execute or to prove, or whose proof cannot be written, leaves the ledger as it
 was and writes no proof file. Standard error shows each phase of the proof as
-it runs; standard output what the transaction did and a summary.`,
+it runs; standard output what the transaction did and a summary.
+
+The trace is laid out in steps of R rows: by default the smallest R that holds
+it in one step, else the largest in several; --rows R fixes R.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("prove needs -o TX.proof")
+			}
+			var opts []txproof.Option
+			if cmd.Flags().Changed("rows") {
+				if sizes := interleave.StepRows(); !slices.Contains(sizes, rows) {
+					return usagef("--rows %d: want one of %v rows per step", rows, sizes)
+				}
+				opts = append(opts, txproof.WithRows(rows))
 			}
 			t, err := readTx(args[0])
 			if err != nil {
@@ -58,7 +73,7 @@ it runs; standard output what the transaction did and a summary.`,
 			}
 			phases := newPhaseReport(cmd.ErrOrStderr())
 			start := time.Now()
-			p, err := txproof.Prove(ctx, r, txproof.WithProgress(phases.enter))
+			p, err := txproof.Prove(ctx, r, append(opts, txproof.WithProgress(phases.enter))...)
 			elapsed := time.Since(start)
 			phases.end(err == nil)
 			if err != nil {
@@ -89,6 +104,7 @@ it runs; standard output what the transaction did and a summary.`,
 	}
 	cmd.Flags().StringVar(&dir, "ledger", "", "ledger directory (required)")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write the proof to")
+	cmd.Flags().IntVar(&rows, "rows", 0, fmt.Sprintf("rows per step, one of %v (default: the smallest that holds the trace in one step)", interleave.StepRows()))
 	_ = cmd.MarkFlagRequired("ledger")
 	return cmd
 }

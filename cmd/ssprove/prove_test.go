@@ -93,6 +93,33 @@ func TestProveVerifyCLI(t *testing.T) {
 	}
 }
 
+// TestProveRows proves the counter's transactions, the first in steps of
+// the smallest size --rows allows, the second at the size prove chooses:
+// both verify.
+func TestProveRows(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "ledger")
+	cli(t, 0, "ledger", "init", dir)
+	cli(t, 0, "deploy", "--ledger", dir, "../../examples/counter/counter.wasm", "../../examples/counter/counter_coord.wasm")
+	for _, c := range []struct {
+		name  string
+		flags []string
+		want  string
+	}{
+		{"tx1", []string{"--rows", "16"}, "2 step(s) of 16 rows"},
+		{"tx2", nil, "1 step(s) of 32 rows"},
+	} {
+		proof := filepath.Join(tmp, c.name+".proof")
+		args := append([]string{"prove", "--ledger", dir, "../../examples/counter/" + c.name + ".json", "-o", proof}, c.flags...)
+		if out := cli(t, 0, args...); !strings.Contains(out, c.want) {
+			t.Errorf("prove %s %v: output lacks %q:\n%s", c.name, c.flags, c.want, out)
+		}
+		if out := cli(t, 0, "verify", proof); !strings.Contains(out, ": valid") {
+			t.Errorf("verify %s:\n%s", c.name, out)
+		}
+	}
+}
+
 func TestProveVerifyUsage(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -102,6 +129,8 @@ func TestProveVerifyUsage(t *testing.T) {
 	}{
 		{"prove without -o", []string{"prove", "--ledger", "x", "tx.json"}, 2, "prove needs -o TX.proof"},
 		{"prove missing tx", []string{"prove", "--ledger", "x", "no/such.json", "-o", "p"}, 1, "no/such.json"},
+		{"prove unsupported rows", []string{"prove", "--ledger", "x", "tx.json", "-o", "p", "--rows", "100"}, 2, "--rows 100: want one of [16 32"},
+		{"prove zero rows", []string{"prove", "--ledger", "x", "tx.json", "-o", "p", "--rows", "0"}, 2, "--rows 0: want one of"},
 		{"verify without proof", []string{"verify"}, 2, "want 1 argument(s), got 0"},
 		{"verify missing proof", []string{"verify", "no/such.proof"}, 1, "no/such.proof"},
 		{"verify not a proof", []string{"verify", "../../examples/dex/tx1.json"}, 1, "bad proof encoding"},

@@ -35,8 +35,8 @@ type Witness struct {
 // X returns step s's public input x = (1, y_prev, y_next).
 func (w *Witness) X(s int) []goldilocks.Element { return w.Steps[s][:XLen] }
 
-// Build makes the rows of a transaction, steps of rowsPerStep rows (128, 256
-// or 512), and checks every step with Check. A trace whose rows violate the
+// Build makes the rows of a transaction, steps of rowsPerStep rows (one of
+// StepRows), and checks every step with Check. A trace whose rows violate the
 // table is refused with the *RowError naming the op and the constraint.
 func Build(in *Input, rowsPerStep int) (*Witness, error) {
 	w, err := build(in, rowsPerStep)

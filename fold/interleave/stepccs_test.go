@@ -19,6 +19,18 @@ func TestCCSDigest(t *testing.T) {
 		rows int
 		want ccs.Digest
 	}{
+		{16, ccs.Digest{
+			goldilocks.NewElement(12093318100290432768), goldilocks.NewElement(17633143397134887870),
+			goldilocks.NewElement(11341922458161553578), goldilocks.NewElement(18397219820448155211),
+		}},
+		{32, ccs.Digest{
+			goldilocks.NewElement(58862007550154521), goldilocks.NewElement(9876876104834839628),
+			goldilocks.NewElement(10642890505575815717), goldilocks.NewElement(15101294039301267868),
+		}},
+		{64, ccs.Digest{
+			goldilocks.NewElement(370086410208599088), goldilocks.NewElement(13561237438112827948),
+			goldilocks.NewElement(1216053628417849760), goldilocks.NewElement(15547860210960823212),
+		}},
 		{128, ccs.Digest{
 			goldilocks.NewElement(3020778676853071282), goldilocks.NewElement(16956926714835702534),
 			goldilocks.NewElement(8516314251355114127), goldilocks.NewElement(15423976102985795692),
