@@ -58,10 +58,15 @@ func TestProveDEX(t *testing.T) {
 // ledger; the synthetic one is TestProveSynthetic's), on every backend the
 // machine has, and checks that the proof files are the same bytes on all
 // of them and that the proof verifies with its transaction's hash. The
-// transactions that fail by design (a trap) are not proved.
+// transactions that fail by design (a trap) are not proved. Under -short
+// only the counter's are.
 func TestProveExamples(t *testing.T) {
 	ctx := context.Background()
-	for _, dir := range []string{"counter", "dex", "gate", "nft", "permissioned"} {
+	dirs := []string{"counter", "dex", "gate", "nft", "permissioned"}
+	if testing.Short() {
+		dirs = dirs[:1]
+	}
+	for _, dir := range dirs {
 		names, err := filepath.Glob(filepath.Join("..", "examples", dir, "tx*.json"))
 		if err != nil || len(names) == 0 {
 			t.Fatalf("examples/%s: no transactions", dir)

@@ -44,12 +44,17 @@ func TestNewLayout(t *testing.T) {
 // step CCS accept every step, the steps chain, the memory argument balances
 // and its claims check against the true column evaluations; a perturbed
 // cell is refused by the CCS at the constraint the row checker names. The
-// rows do not depend on R, which Prove's choice of R relies on.
+// rows do not depend on R, which Prove's choice of R relies on. Under
+// -short only the long trace is laid out.
 func TestEveryLayout(t *testing.T) {
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		in   func() *Input
-	}{{"every op", honest}, {"long", longInput}} {
+	}{{"every op", honest}, {"long", longInput}}
+	if testing.Short() {
+		cases = cases[1:]
+	}
+	for _, tc := range cases {
 		first, err := Build(tc.in(), stepRows[len(stepRows)-1])
 		if err != nil {
 			t.Fatal(err)
