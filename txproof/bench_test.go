@@ -18,6 +18,7 @@ var phaseMetrics = map[Phase]string{
 	PhaseCommit:  "commit%",
 	PhaseMemory:  "memory%",
 	PhaseFolding: "fold%",
+	PhaseDecider: "decider%",
 }
 
 // phaseClock times Prove's phases from its progress reports: a phase runs

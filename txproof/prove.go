@@ -37,6 +37,9 @@ const (
 	PhaseCommit  Phase = "commit"
 	PhaseMemory  Phase = "memory argument"
 	PhaseFolding Phase = "folding"
+	// PhaseDecider is the opening of the last fold's combined claim: its
+	// quotients (a one-step proof has them from its commitment).
+	PhaseDecider Phase = "decider"
 )
 
 // Option configures Prove.
@@ -225,7 +228,12 @@ func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Pro
 
 	// 8: the chain, each fold carrying its step's claim, and the opening.
 	cfg.enter(PhaseFolding)
-	cp, err := prover.ProveCombined(ctx, chain, append(chainOptions(stepClaims, digest), neo.WithCommitted(steps, wits))...)
+	decider := neo.WithProgress(func(done, total int) {
+		if done == total {
+			cfg.enter(PhaseDecider)
+		}
+	})
+	cp, err := prover.ProveCombined(ctx, chain, append(chainOptions(stepClaims, digest), neo.WithCommitted(steps, wits), decider)...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
