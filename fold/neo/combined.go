@@ -2,6 +2,7 @@ package neo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -130,8 +131,8 @@ func verifyCombinedFold(pp *ajtai.PublicParams, s *ccs.CCS, nd node, acc Acc, mc
 // DecideCombined is the decider of a CombinedChainProof: it returns nil
 // exactly when Z opens the ME(B) claim c for s under pp (Neo Def. 18 with
 // the bound B), checking in order the shapes (ErrShape), ‖Z‖∞ < B and the
-// commitment, by ajtai.VerifySmall with the quotients q (ErrNorm for an
-// entry at or over B, ErrCommitment for the rest), X = Z[:d·m_in]
+// commitment, both by ajtai.VerifySmall with the quotients q (ErrNorm for
+// an entry at or over B, ErrCommitment for the rest), X = Z[:d·m_in]
 // (ErrPublic) and Y[j] = Z·M_jᵀ·χ_R (ErrEvaluation).
 func DecideCombined(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, c Claim, Z []int32, q ajtai.Quotients) error {
 	if pp == nil || s == nil {
@@ -148,14 +149,12 @@ func DecideCombined(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, c C
 		return fmt.Errorf("neo: DecideCombined: %w: Z has %d entries, want d·m = %d·%d", ErrShape, len(Z), ring.D, dm.m)
 	}
 	bound := pp.Params().Bound
-	for i, z := range Z {
-		if a := int64(z); a >= int64(bound) || -a >= int64(bound) {
-			return fmt.Errorf("neo: DecideCombined: %w: row %d of column %d holds %d, |·| ≥ B = %d", ErrNorm, i%ring.D, i/ring.D, z, bound)
-		}
-	}
 	if err := pp.VerifySmall(ctx, c.C, Z, q, int(bound)); err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return fmt.Errorf("neo: DecideCombined: %w", err)
+		case errors.Is(err, ajtai.ErrNorm):
+			return fmt.Errorf("neo: DecideCombined: %w: %w", ErrNorm, err)
 		}
 		return fmt.Errorf("neo: DecideCombined: %w: %w", ErrCommitment, err)
 	}
