@@ -71,13 +71,14 @@ func (d *decoder) openingZ(m int) []int32 {
 	if d.Err() != nil {
 		return nil
 	}
-	Z := make([]int32, 0, ring.D*m)
+	var Z []int32
 	switch form {
 	case openingEntries:
 		raw := d.Take(2 * ring.D * m)
 		if raw == nil {
 			return nil
 		}
+		Z = make([]int32, 0, ring.D*m)
 		for i := range ring.D * m {
 			Z = append(Z, int32(int16(binary.LittleEndian.Uint16(raw[2*i:]))))
 		}
@@ -86,6 +87,9 @@ func (d *decoder) openingZ(m int) []int32 {
 			return nil
 		}
 	case openingValues:
+		// Every value takes a byte at least, which the caller checked the
+		// input holds: the opening is at most 4·d times the input.
+		Z = make([]int32, 0, ring.D*m)
 		for c := range m {
 			v := d.varint()
 			if d.Err() != nil {
