@@ -49,8 +49,8 @@ func Verify(ctx context.Context, p *Proof) (*Statement, error) {
 // transcript (§ 7.4), checks the memory argument's claims against the
 // column evaluations and those against the step claims, then the chain:
 // its links from the initial state the statement implies, every fold with
-// its step claim and digit-plane bound, the opening of the final
-// accumulator, and that the root returned by the last step.
+// its step claim and digit-plane bound, the opening of the last fold's
+// combined claim, and that the root returned by the last step.
 //
 // A statement that fails Check is Check's error; anything else rejected
 // wraps ErrProof. ctx is checked between folds and in the decider.
