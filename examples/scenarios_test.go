@@ -303,3 +303,20 @@ func TestScenarioGate(t *testing.T) {
 		}},
 	})
 }
+
+// TestScenarioSynthetic runs the 4,096-host-call transaction the prover is
+// measured on: it commits on every engine, creates nothing and leaves only
+// its transaction behind.
+func TestScenarioSynthetic(t *testing.T) {
+	runScenario(t, "synthetic", []step{
+		{"tx1.json", nil, func(t *testing.T, w *world) {
+			st, err := w.l.Stats(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.UTXOs != 0 || st.Tokens != 0 || st.Txs != 1 {
+				t.Fatalf("after the transaction: %d UTXOs, %d tokens, %d transactions; want 0, 0, 1", st.UTXOs, st.Tokens, st.Txs)
+			}
+		}},
+	})
+}
