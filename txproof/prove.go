@@ -136,7 +136,7 @@ func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Pro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
-	w, err := buildSteps(in, cfg.rows)
+	w, err := interleave.Build(in, cfg.rows)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
@@ -238,29 +238,6 @@ func (pr *Prover) Prove(ctx context.Context, r *tx.Result, opts ...Option) (*Pro
 		return nil, fmt.Errorf("%w: %w", ErrProve, err)
 	}
 	return &Proof{Statement: s, Memory: mem, Cells: cells, Evals: evals, Chain: cp}, nil
-}
-
-// buildSteps lays the trace out in steps of rows rows, or when rows is 0 in
-// one step of the smallest R of interleave.StepRows that holds it, else in
-// steps of the largest. The first build, at the largest R, counts the rows
-// (host calls, scans), which do not depend on R, and is the one a trace of
-// several steps keeps.
-func buildSteps(in *interleave.Input, rows int) (*interleave.Witness, error) {
-	if rows != 0 {
-		return interleave.Build(in, rows)
-	}
-	sizes := interleave.StepRows()
-	w, err := interleave.Build(in, sizes[len(sizes)-1])
-	if err != nil {
-		return nil, err
-	}
-	used := w.Calls + w.Scans
-	for _, r := range sizes[:len(sizes)-1] {
-		if used <= r-1 {
-			return interleave.Build(in, r)
-		}
-	}
-	return w, nil
 }
 
 // samePublic returns an error naming the first part of the memory

@@ -38,6 +38,9 @@ func (w *Witness) X(s int) []goldilocks.Element { return w.Steps[s][:XLen] }
 // Build makes the rows of a transaction, steps of rowsPerStep rows (one of
 // StepRows), and checks every step with Check. A trace whose rows violate the
 // table is refused with the *RowError naming the op and the constraint.
+// rowsPerStep 0 picks the smallest of StepRows whose one step holds every
+// row (a step's rows below its header), else the largest: the rows do not
+// depend on the step size, so they are made once and then laid out.
 func Build(in *Input, rowsPerStep int) (*Witness, error) {
 	w, err := build(in, rowsPerStep)
 	if err != nil {
@@ -83,9 +86,10 @@ type builder struct {
 }
 
 func build(in *Input, rowsPerStep int) (*Witness, error) {
-	l, err := NewLayout(rowsPerStep)
-	if err != nil {
-		return nil, err
+	if rowsPerStep != 0 {
+		if _, err := NewLayout(rowsPerStep); err != nil {
+			return nil, err
+		}
 	}
 	if err := validate(in); err != nil {
 		return nil, err
@@ -107,6 +111,10 @@ func build(in *Input, rowsPerStep int) (*Witness, error) {
 		return nil, err
 	}
 	b.scans()
+	l, err := fitLayout(rowsPerStep, len(b.rows))
+	if err != nil {
+		return nil, err
+	}
 	w := &Witness{Layout: l, Y0: y0[:], Public: pub, Calls: calls, Scans: len(b.rows) - calls}
 	per := l.Rows - 1
 	for start := 0; start < len(b.rows) || start == 0; start += per {
@@ -120,6 +128,22 @@ func build(in *Input, rowsPerStep int) (*Witness, error) {
 		w.Steps = append(w.Steps, step(l, b.rows[start:start+per], after))
 	}
 	return w, nil
+}
+
+// fitLayout returns the layout of rowsPerStep rows, or for 0 the smallest
+// of stepRows whose one step holds rows rows below its header, else the
+// largest.
+func fitLayout(rowsPerStep, rows int) (*Layout, error) {
+	if rowsPerStep == 0 {
+		rowsPerStep = stepRows[len(stepRows)-1]
+		for _, r := range stepRows {
+			if rows <= r-1 {
+				rowsPerStep = r
+				break
+			}
+		}
+	}
+	return NewLayout(rowsPerStep)
 }
 
 // step lays out one step: the header with x, then its trace rows; after is

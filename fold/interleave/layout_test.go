@@ -60,6 +60,20 @@ func TestEveryLayout(t *testing.T) {
 			t.Fatal(err)
 		}
 		used := first.Calls + first.Scans
+		fitted, err := Build(tc.in(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := stepRows[len(stepRows)-1]
+		for _, r := range stepRows {
+			if used <= r-1 {
+				want = r
+				break
+			}
+		}
+		if fitted.Layout.Rows != want {
+			t.Errorf("%s: Build(in, 0) picks %d rows per step for %d rows, want %d", tc.name, fitted.Layout.Rows, used, want)
+		}
 		for _, rows := range StepRows() {
 			t.Run(tc.name+"/R="+strconv.Itoa(rows), func(t *testing.T) {
 				wit, err := Build(tc.in(), rows)
