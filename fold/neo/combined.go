@@ -158,12 +158,8 @@ func DecideCombined(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, c C
 		}
 		return fmt.Errorf("neo: DecideCombined: %w: %w", ErrCommitment, err)
 	}
-	for i := range c.X {
-		var e goldilocks.Element
-		e.SetInt64(int64(Z[i]))
-		if e != c.X[i] {
-			return fmt.Errorf("neo: DecideCombined: %w: X holds %d at row %d of column %d, Z holds %d", ErrPublic, ring.Signed(c.X[i]), i%ring.D, i/ring.D, Z[i])
-		}
+	if err := samePublic(c, Z); err != nil {
+		return fmt.Errorf("neo: DecideCombined: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("neo: DecideCombined: %w", err)
@@ -172,12 +168,8 @@ func DecideCombined(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, c C
 	if err != nil {
 		return fmt.Errorf("neo: DecideCombined: %w", err)
 	}
-	for j, y := range ys {
-		for ρ := range y {
-			if y[ρ] != c.Y[j][ρ] {
-				return fmt.Errorf("neo: DecideCombined: %w: Y[%d][%d] is %s, Z gives %s", ErrEvaluation, j, ρ, c.Y[j][ρ].String(), y[ρ].String())
-			}
-		}
+	if err := sameEvaluations(c, ys); err != nil {
+		return fmt.Errorf("neo: DecideCombined: %w", err)
 	}
 	return nil
 }

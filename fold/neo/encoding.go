@@ -144,7 +144,7 @@ func shapeOf(p *ChainProof, kind byte) (header, error) {
 		return header{}, fmt.Errorf("%d steps and %d folds, want as many of each and at least one", len(p.Steps), len(p.Folds))
 	}
 	h := header{steps: len(p.Steps), tree: kind == kindTree, combined: kind == kindCombined}
-	noParts := h.minParts() == 0
+	noParts := h.noParts()
 	f := p.Folds[0]
 	if f == nil || f.CCS == nil || len(f.CCS.Y) == 0 || len(f.CCS.Rounds) == 0 || len(f.Parts) == 0 && !noParts {
 		return header{}, errors.New("fold 0 is incomplete")
@@ -159,6 +159,12 @@ func shapeOf(p *ChainProof, kind byte) (header, error) {
 
 // check returns an error naming the first field out of its bounds.
 func (h header) check() error {
+	// A proof whose folds carry no parts has 0 parts and ℓ_n = 0 (no point
+	// is sent), so that it has one encoding.
+	minParts, maxEll, maxK := 1, sumcheck.MaxRounds, maxParts
+	if h.noParts() {
+		minParts, maxEll, maxK = 0, 0, 0
+	}
 	for _, c := range []struct {
 		name    string
 		v, l, u int
@@ -166,9 +172,9 @@ func (h header) check() error {
 		{"steps", h.steps, 1, MaxSteps},
 		{"κ", h.kappa, 1, maxKappa},
 		{"public inputs", h.public, 0, maxPublic},
-		{"ℓ_n", h.ell, 0, h.maxParts(sumcheck.MaxRounds)},
+		{"ℓ_n", h.ell, 0, maxEll},
 		{"matrices", h.mats, 1, maxMats},
-		{"parts", h.parts, h.minParts(), h.maxParts(maxParts)},
+		{"parts", h.parts, minParts, maxK},
 		{"phase-1 rounds", h.digitRounds, 1, sumcheck.MaxRounds},
 		{"phase-1 evaluations", h.digitEvals, 0, sumcheck.MaxDegree},
 	} {
@@ -179,19 +185,10 @@ func (h header) check() error {
 	return nil
 }
 
-// minParts is the fewest parts a fold may carry: 1, or 0 for a combined
-// chain of one step, whose one fold has none.
-func (h header) minParts() int {
-	if h.combined && h.steps == 1 {
-		return 0
-	}
-	return 1
-}
-
-// maxParts returns bound, or 0 when no fold carries parts: the parts and
-// ℓ_n of such a proof are 0, so that it has one encoding.
-func (h header) maxParts(bound int) int {
-	return bound * h.minParts()
+// noParts reports whether no fold of the proof carries parts: a combined
+// chain of one step, whose one fold stops after Π_RLC.
+func (h header) noParts() bool {
+	return h.combined && h.steps == 1
 }
 
 // minStepBytes is the least input one step and its fold take, which bounds

@@ -286,10 +286,8 @@ func CheckClaim(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, bound i
 	if err := pp.VerifyDigits(ctx, c.C, Z, bound); err != nil {
 		return fmt.Errorf("neo: CheckClaim: %w: %w", ErrCommitment, err)
 	}
-	for i := range c.X {
-		if e := digitElement(Z[i]); e != c.X[i] {
-			return fmt.Errorf("neo: CheckClaim: %w: X holds %d at row %d of column %d, Z holds %d", ErrPublic, ring.Signed(c.X[i]), i%ring.D, i/ring.D, Z[i])
-		}
+	if err := samePublic(c, Z); err != nil {
+		return fmt.Errorf("neo: CheckClaim: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("neo: CheckClaim: %w", err)
@@ -298,10 +296,33 @@ func CheckClaim(ctx context.Context, pp *ajtai.PublicParams, s *ccs.CCS, bound i
 	if err != nil {
 		return fmt.Errorf("neo: CheckClaim: %w", err)
 	}
+	if err := sameEvaluations(c, ys); err != nil {
+		return fmt.Errorf("neo: CheckClaim: %w", err)
+	}
+	return nil
+}
+
+// samePublic returns an error wrapping ErrPublic naming the first entry of
+// the claim's public columns X that is not Z's entry there (Z's integers
+// read as field elements, q + z for z < 0).
+func samePublic[T int8 | int32](c Claim, Z []T) error {
+	for i := range c.X {
+		var e goldilocks.Element
+		e.SetInt64(int64(Z[i]))
+		if e != c.X[i] {
+			return fmt.Errorf("%w: X holds %d at row %d of column %d, Z holds %d", ErrPublic, ring.Signed(c.X[i]), i%ring.D, i/ring.D, Z[i])
+		}
+	}
+	return nil
+}
+
+// sameEvaluations returns an error wrapping ErrEvaluation naming the first
+// evaluation of the claim that ys, what its witness gives, does not match.
+func sameEvaluations(c Claim, ys [][]K) error {
 	for j, y := range ys {
 		for ρ := range y {
 			if y[ρ] != c.Y[j][ρ] {
-				return fmt.Errorf("neo: CheckClaim: %w: Y[%d][%d] is %s, Z gives %s", ErrEvaluation, j, ρ, c.Y[j][ρ].String(), y[ρ].String())
+				return fmt.Errorf("%w: Y[%d][%d] is %s, Z gives %s", ErrEvaluation, j, ρ, c.Y[j][ρ].String(), y[ρ].String())
 			}
 		}
 	}
