@@ -73,13 +73,7 @@ func NewSparse(rows, cols int, entries []Entry) (*Sparse, error) {
 		next[e.Row]++
 	}
 
-	m := &Sparse{
-		rows:     rows,
-		cols:     cols,
-		rowStart: make([]int, rows+1),
-		colIdx:   make([]uint32, 0, len(entries)),
-		vals:     make([]goldilocks.Element, 0, len(entries)),
-	}
+	m := newSparse(rows, cols, len(entries))
 	for i := range rows {
 		row := byRow[rowStart[i]:rowStart[i+1]]
 		slices.SortFunc(row, func(a, b Entry) int { return cmp.Compare(a.Col, b.Col) })
@@ -98,6 +92,18 @@ func NewSparse(rows, cols int, entries []Entry) (*Sparse, error) {
 	return m, nil
 }
 
+// newSparse returns an empty rows×cols matrix with room for n entries, for
+// the constructors to fill row by row.
+func newSparse(rows, cols, n int) *Sparse {
+	return &Sparse{
+		rows:     rows,
+		cols:     cols,
+		rowStart: make([]int, rows+1),
+		colIdx:   make([]uint32, 0, n),
+		vals:     make([]goldilocks.Element, 0, n),
+	}
+}
+
 // NewSparseSorted returns the rows×cols matrix with the given entries, which
 // must already be in the canonical order Entries yields: rows ascending,
 // columns strictly ascending within a row. It builds the matrix NewSparse
@@ -110,13 +116,7 @@ func NewSparseSorted(rows, cols int, entries []Entry) (*Sparse, error) {
 	if rows < 0 || cols < 0 || rows > MaxDim || cols > MaxDim {
 		return nil, fmt.Errorf("mle: NewSparseSorted of a %d×%d matrix, each dimension must lie in [0, %d]: %w", rows, cols, MaxDim, ErrIndex)
 	}
-	m := &Sparse{
-		rows:     rows,
-		cols:     cols,
-		rowStart: make([]int, rows+1),
-		colIdx:   make([]uint32, 0, len(entries)),
-		vals:     make([]goldilocks.Element, 0, len(entries)),
-	}
+	m := newSparse(rows, cols, len(entries))
 	// (row, col) of the previous entry; (0, −1) lets the first be anywhere.
 	row, col := 0, -1
 	for k, e := range entries {

@@ -54,37 +54,27 @@ func Commit(ctx context.Context, mat *Matrix, Z, out []E) error {
 // commitment with quotients is made once per proof, not in the prover's
 // inner loop. Neither out nor quo may overlap Z or each other.
 func CommitQuotients(ctx context.Context, mat *Matrix, Z, out, quo []E) error {
-	if err := checkBatch(mat, [][]E{Z}, [][]E{out}); err != nil {
-		return err
-	}
-	if err := checkQuotients(mat, quo); err != nil {
-		return err
-	}
-	if err := commit(ctx, mat, fieldBatch{Z}, [][]E{out}, [][]E{quo}); err != nil {
-		return fmt.Errorf("ajtai: commit with quotients: %w", err)
-	}
-	return nil
+	return commitQuotients(ctx, mat, Z, fieldBatch{Z}, out, quo)
 }
 
 // CommitDigitsQuotients is CommitQuotients for a witness of small integers,
 // read as CommitDigitsBatch reads them.
 func CommitDigitsQuotients(ctx context.Context, mat *Matrix, Z []int8, out, quo []E) error {
-	if err := checkBatch(mat, [][]int8{Z}, [][]E{out}); err != nil {
-		return err
-	}
-	if err := checkQuotients(mat, quo); err != nil {
-		return err
-	}
-	if err := commit(ctx, mat, digitBatch{Z}, [][]E{out}, [][]E{quo}); err != nil {
-		return fmt.Errorf("ajtai: commit digits with quotients: %w", err)
-	}
-	return nil
+	return commitQuotients(ctx, mat, Z, digitBatch{Z}, out, quo)
 }
 
-// checkQuotients checks the length of a quotient output.
-func checkQuotients(mat *Matrix, quo []E) error {
+// commitQuotients is CommitQuotients and CommitDigitsQuotients: Z's shape,
+// the output's and the quotients' checked, then one commitment of zs, the
+// batch of Z alone.
+func commitQuotients[T E | int8](ctx context.Context, mat *Matrix, Z []T, zs witnessBatch, out, quo []E) error {
+	if err := checkBatch(mat, [][]T{Z}, [][]E{out}); err != nil {
+		return err
+	}
 	if len(quo) != (D-1)*mat.kappa {
 		return fmt.Errorf("%w: quotients have %d entries, want %d×%d = %d", ErrShape, len(quo), D-1, mat.kappa, (D-1)*mat.kappa)
+	}
+	if err := commit(ctx, mat, zs, [][]E{out}, [][]E{quo}); err != nil {
+		return fmt.Errorf("ajtai: commit with quotients: %w", err)
 	}
 	return nil
 }
