@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -258,6 +259,30 @@ func TestCanonical(t *testing.T) {
 				want.SetUint64(x)
 				if got[i] != want {
 					t.Fatalf("n = %d: word %d = %#x became %v, want %v", n, i, x, got[i], want)
+				}
+			}
+		}
+	})
+}
+
+// TestLift compares Lift with SetInt64 on integers across the int32 range,
+// its extremes included, for lengths around the vector widths, on every
+// backend.
+func TestLift(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	gltest.ForEachBackend(t, func(t *testing.T) {
+		for _, n := range []int{0, 1, 3, 8, 9, 17, 64, 865} {
+			Z := make([]int32, n)
+			for i := range Z {
+				Z[i] = []int32{0, 1, -1, math.MaxInt32, math.MinInt32, int32(r.Uint32())}[r.IntN(6)]
+			}
+			got := make([]E, n)
+			Lift(got, Z)
+			for i, z := range Z {
+				var want E
+				want.SetInt64(int64(z))
+				if got[i] != want {
+					t.Fatalf("n = %d: %d became %v, want %v", n, z, got[i], want)
 				}
 			}
 		}

@@ -30,6 +30,20 @@ func Canonical(words Words) Source {
 	}
 }
 
+// Lift sets dst[i] to the field element of the integer Z[i] (q + z for
+// z < 0) as Canonical converts words: each canonical word written in place,
+// then one vector multiplication by R². len(dst) must be len(Z).
+func Lift(dst []E, Z []int32) {
+	words := asWords(dst[:len(Z)])
+	for i, z := range Z {
+		words[i] = uint64(int64(z))
+		if z < 0 {
+			words[i] += gl64.Q
+		}
+	}
+	hostVectors().ScalarMul(dst, dst, rSquare)
+}
+
 // asWords is x viewed as its Montgomery words, sharing x's memory: a field
 // element is one uint64, so a Words fills a Source's buffer in place.
 func asWords(x []E) []uint64 {

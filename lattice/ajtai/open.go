@@ -35,23 +35,8 @@ func (pp *PublicParams) CommitSmall(ctx context.Context, Z []int32) (Commitment,
 	if len(Z) != p.D*p.M {
 		return nil, nil, fmt.Errorf("%w: witness has %d entries, want d·m = %d·%d = %d", ErrShape, len(Z), p.D, p.M, p.D*p.M)
 	}
-	// Lift by writing each entry's canonical word (q + z for z < 0) into the
-	// element's memory, then one bulk multiplication by R (whose Montgomery
-	// word is R² mod q) brings the words to Montgomery form: a vector
-	// product instead of a conversion per entry.
 	lifted := make([]goldilocks.Element, len(Z))
-	words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(lifted))), len(lifted))
-	for i, z := range Z {
-		words[i] = uint64(int64(z))
-		if z < 0 {
-			words[i] += q
-		}
-	}
-	var r goldilocks.Element
-	r.SetUint64(1<<32 - 1) // R = 2^64 ≡ 2^32 − 1 (mod q)
-	if err := field.ScalarMul(lifted, lifted, r); err != nil {
-		return nil, nil, err
-	}
+	kajtai.Lift(lifted, Z)
 	out := make([]goldilocks.Element, p.Kappa*ring.D)
 	quo := make(Quotients, p.Kappa*(ring.D-1))
 	if err := kajtai.CommitQuotients(ctx, pp.mat, lifted, out, quo); err != nil {
