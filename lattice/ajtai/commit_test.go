@@ -178,7 +178,7 @@ func randomDigits(r *rand.Rand, kind string, n int) []int8 {
 }
 
 // lifted is Z as field elements.
-func lifted(Z []int8) []goldilocks.Element {
+func lifted[T int8 | int32](Z []T) []goldilocks.Element {
 	out := make([]goldilocks.Element, len(Z))
 	for i, d := range Z {
 		out[i].SetInt64(int64(d))

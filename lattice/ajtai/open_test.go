@@ -34,14 +34,6 @@ func smallWitness(r *rand.Rand, n, bound int) []int32 {
 	return Z
 }
 
-func liftedInt32(Z []int32) []goldilocks.Element {
-	out := make([]goldilocks.Element, len(Z))
-	for i, z := range Z {
-		out[i].SetInt64(int64(z))
-	}
-	return out
-}
-
 // TestCommitSmall checks that CommitSmall's commitment is Commit's of the
 // lifted witness, for entries across the int32 range.
 func TestCommitSmall(t *testing.T) {
@@ -54,7 +46,7 @@ func TestCommitSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := pp.Commit(ctx, liftedInt32(Z))
+			want, err := pp.Commit(ctx, lifted(Z))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,7 +270,7 @@ func BenchmarkCommitSmall(b *testing.B) {
 			pp := setup(b, m, opts...)
 			matrix := pp.mat.Storage().String()
 			Z := smallWitness(rand.New(rand.NewPCG(1, 2)), ring.D*m, bound)
-			lifted := liftedInt32(Z)
+			lifted := lifted(Z)
 			b.Run(fmt.Sprintf("m=%d/%s/CommitSmall", m, matrix), func(b *testing.B) {
 				for b.Loop() {
 					if _, _, err := pp.CommitSmall(ctx, Z); err != nil {
